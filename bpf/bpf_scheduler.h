@@ -1,0 +1,80 @@
+// BpfScheduler: the loaded BPF half of qosland (RAII over the libbpf skeleton
+// and the struct_ops link). Destroying it detaches qosland; the kernel then
+// moves every task back to its default scheduler.
+//
+// Load and Attach are separate so that the dispatch loop can already drain
+// the ring buffer while the kernel switches every task over during Attach
+// (which blocks for seconds on a slow machine).
+//
+//   auto s = BpfScheduler::Load({.slice_ns = 5'000'000});
+//   if (!s.ok()) { print(s.status().message()); return 1; }
+//   std::thread([&] { attached = (*s)->Attach(); });  // loop runs meanwhile
+//   ... (*s)->ReadStats(); if (auto e = (*s)->Exited()) ...
+#ifndef QOSLAND_BPF_BPF_SCHEDULER_H_
+#define QOSLAND_BPF_BPF_SCHEDULER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/stats.h"
+#include "core/status.h"
+
+struct qosland_bpf;
+struct bpf_link;
+struct qosland_bpf_stats;
+
+namespace qosland::bpf {
+
+struct BpfOptions {
+  uint64_t slice_ns = 5'000'000;  // slice of tasks BPF dispatches itself
+  bool partial = false;           // only tasks that ask for SCHED_EXT
+  uint32_t queued_ring_bytes = 1u << 20;    // kernel -> user, power of two
+  uint32_t dispatch_ring_bytes = 1u << 18;  // user -> kernel, power of two
+  bool verbose = false;           // libbpf's messages, the verifier's log
+};
+
+struct ExitInfo {
+  int64_t kind = 0;  // enum scx_exit_kind
+  int64_t exit_code = 0;
+  std::string reason;
+  std::string msg;
+  // The kernel ejected qosland because of an error (not an unregistration).
+  bool is_error() const { return kind >= 1024; }
+};
+
+class BpfScheduler {
+ public:
+  // Opens and loads the BPF programs and maps; does not enable them yet.
+  static core::Result<std::unique_ptr<BpfScheduler>> Load(const BpfOptions& options);
+  // Enables qosland: the kernel switches tasks to it. Blocks until done.
+  // May be called from another thread than the loop's, once.
+  core::Status Attach();
+  ~BpfScheduler();
+  BpfScheduler(const BpfScheduler&) = delete;
+  BpfScheduler& operator=(const BpfScheduler&) = delete;
+
+  int queued_ring_fd() const;
+  int dispatch_ring_fd() const;
+  // Sums the per-CPU counters (one syscall; not for the hot path).
+  core::BpfStats ReadStats();
+  // Set once the kernel has disabled qosland (ops.exit ran).
+  std::optional<ExitInfo> Exited() const;
+  // Detaches and waits up to `wait` for the kernel to finish disabling.
+  // Returns how it ended, if the kernel said so in time.
+  std::optional<ExitInfo> Detach(std::chrono::milliseconds wait);
+
+ private:
+  BpfScheduler() = default;
+
+  qosland_bpf* skel_ = nullptr;
+  bpf_link* link_ = nullptr;
+  std::vector<qosland_bpf_stats> per_cpu_;
+};
+
+}  // namespace qosland::bpf
+
+#endif  // QOSLAND_BPF_BPF_SCHEDULER_H_

@@ -1,0 +1,45 @@
+// BpfTransport: core::Transport over a loaded qosland's BPF ring buffer
+// (records in, via libbpf's ring_buffer and epoll) and user ring buffer
+// (decisions out). Poll and Send must be called from one thread.
+#ifndef QOSLAND_BPF_BPF_TRANSPORT_H_
+#define QOSLAND_BPF_BPF_TRANSPORT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "bpf/bpf_scheduler.h"
+#include "core/status.h"
+#include "core/transport.h"
+
+struct ring_buffer;
+struct user_ring_buffer;
+
+namespace qosland::bpf {
+
+class BpfTransport final : public core::Transport {
+ public:
+  static core::Result<std::unique_ptr<BpfTransport>> Create(const BpfScheduler& scheduler);
+  ~BpfTransport() override;
+  BpfTransport(const BpfTransport&) = delete;
+  BpfTransport& operator=(const BpfTransport&) = delete;
+
+  int Poll(int timeout_ms, core::QueuedSink& sink) override;
+  bool Send(const core::DispatchDecision& decision) override;
+
+  // Records that did not decode (a wire mismatch: should stay 0).
+  uint64_t bad_records() const { return bad_records_; }
+
+ private:
+  BpfTransport() = default;
+  static int OnRecord(void* ctx, void* data, size_t size);
+
+  ring_buffer* queued_ = nullptr;
+  user_ring_buffer* dispatched_ = nullptr;
+  core::QueuedSink* sink_ = nullptr;
+  uint64_t bad_records_ = 0;
+};
+
+}  // namespace qosland::bpf
+
+#endif  // QOSLAND_BPF_BPF_TRANSPORT_H_

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * qosland: the BPF half of a sched_ext scheduler whose decisions are made in
+ * user space (core/dispatch_loop.cc, policy/).
+ *
+ * What goes to user space: every ops.enqueue of a normal task. BPF writes a
+ * struct qosland_queued record into the ring buffer "queued" and keeps the task
+ * in its custody (in no DSQ) until a decision comes back.
+ *
+ * What comes back: struct qosland_dispatch records in the user ring buffer
+ * "dispatched", drained by ops.dispatch on whichever CPU dispatches next. Each
+ * decision names a CPU (its per-CPU DSQ) or "any" (the shared DSQ) and a vtime;
+ * both DSQs are vtime-ordered, so user space's order holds across batches.
+ *
+ * What never goes to user space (the hot paths):
+ *   - a wakeup that finds an idle CPU: ops.select_cpu inserts the task into
+ *     that CPU's local DSQ at once;
+ *   - per-CPU kernel threads (they may be what user space itself waits on);
+ *   - the user-space scheduler's own threads: inserted into the local DSQ with
+ *     SCX_ENQ_PREEMPT, so the scheduler never waits behind what it schedules;
+ *   - any task when the ring buffer is full (congestion): it goes to the FIFO
+ *     fallback DSQ, which every CPU drains first, and is counted.
+ *
+ * Stale decisions: every enqueue bumps the task's generation; a decision whose
+ * (cookie, generation) no longer matches, or whose task was dequeued in the
+ * meantime (ops.dequeue: affinity change, exit), is dropped and counted. The
+ * cookie is unique per task lifetime, so a recycled pid cannot take a decision
+ * meant for its predecessor. The kernel itself also drops a dispatch of a task
+ * that left BPF custody after we checked (its qseq changed), so the remaining
+ * race (dequeue on another CPU between our check and the insert) is harmless.
+ *
+ * When user space is slow: tasks wait in user space's hands. The sched_ext
+ * watchdog (timeout_ms below) is the backstop: if a task waits longer, the
+ * kernel ejects qosland and every task returns to the default scheduler. The
+ * BPF fallback that keeps scheduling while user space is stalled builds on the
+ * counters kept here.
+ *
+ * Accepted races: the stats are per-CPU and read without synchronization (a
+ * reader may see a sum that is a few events old).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "qosland_wire.h"
+
+char _license[] SEC("license") = "GPL";
+
+#define QOSLAND_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
+#define QOSLAND_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
+
+#define PF_KTHREAD 0x00200000
+#define E2BIG 7
+#define ENOMEM 12
+#define MAX_CPUS 1024
+/* User DSQ ids: 0..nr_cpu_ids-1 are the per-CPU DSQs. */
+#define SHARED_DSQ ((u64)MAX_CPUS)
+#define FALLBACK_DSQ ((u64)MAX_CPUS + 1)
+/* Insertions per ops.dispatch; must not exceed .dispatch_max_batch. */
+#define DISPATCH_BATCH 64
+
+/* Set by user space before load. */
+const volatile __u32 usersched_tgid;
+const volatile __u64 default_slice_ns = 5000000;
+
+struct qosland_exit_info exit_info;
+__u64 next_cookie = 1;
+
+struct task_ctx {
+	u64 cookie;
+	u64 gen;
+	u64 last_run_at;  /* ns; when the task last started running */
+	u64 runtime_acc;  /* ns of CPU used since the last record */
+	bool waiting;     /* in user space's hands: a decision may apply */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_ctx);
+} task_ctx_stor SEC(".maps");
+
+/* Sizes are set by user space before load (bpf_map__set_max_entries). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 18);
+} queued SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_USER_RINGBUF);
+	__uint(max_entries, 1 << 18);
+} dispatched SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct qosland_bpf_stats);
+} stats SEC(".maps");
+
+static struct qosland_bpf_stats *get_stats(void)
+{
+	u32 zero = 0;
+
+	return bpf_map_lookup_elem(&stats, &zero);
+}
+
+#define STAT_ADD(field, v)                              \
+	do {                                            \
+		struct qosland_bpf_stats *__s = get_stats(); \
+		if (__s)                                \
+			__s->field += (v);              \
+	} while (0)
+
+static struct task_ctx *lookup_task_ctx(struct task_struct *p)
+{
+	return bpf_task_storage_get(&task_ctx_stor, p, 0, 0);
+}
+
+static bool is_usersched(const struct task_struct *p)
+{
+	return usersched_tgid && p->tgid == usersched_tgid;
+}
+
+static bool is_percpu_kthread(const struct task_struct *p)
+{
+	return (p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1;
+}
+
+/* Wake an idle CPU that may run @p, so a task inserted into a shared DSQ does
+ * not wait for a busy CPU's slice to end. */
+static void kick_idle_cpu_for(struct task_struct *p)
+{
+	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+
+	if (cpu >= 0)
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+}
+
+s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	bool is_idle = false;
+	s32 cpu;
+
+	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	if (is_idle) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, 0);
+		STAT_ADD(nr_idle_dispatches, 1);
+	}
+	return cpu;
+}
+
+void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	struct qosland_queued *rec;
+	struct task_ctx *tctx;
+
+	if (is_usersched(p)) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags | SCX_ENQ_PREEMPT);
+		STAT_ADD(nr_self_dispatches, 1);
+		return;
+	}
+	if (is_percpu_kthread(p)) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags);
+		STAT_ADD(nr_kthread_dispatches, 1);
+		return;
+	}
+
+	tctx = lookup_task_ctx(p);
+	rec = tctx ? bpf_ringbuf_reserve(&queued, sizeof(*rec), 0) : NULL;
+	if (!rec) {
+		/* Congested (or a task we never saw in init_task): never lose it. */
+		scx_bpf_dsq_insert(p, FALLBACK_DSQ, default_slice_ns, enq_flags);
+		kick_idle_cpu_for(p);
+		STAT_ADD(nr_congested, 1);
+		return;
+	}
+
+	tctx->gen++;
+	tctx->waiting = true;
+	rec->pid = p->pid;
+	rec->tgid = p->tgid;
+	rec->cookie = tctx->cookie;
+	rec->gen = tctx->gen;
+	rec->enq_ns = bpf_ktime_get_ns();
+	rec->runtime_ns = tctx->runtime_acc;
+	rec->kind = QOSLAND_REC_QUEUED;
+	rec->flags = ((enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0) |
+		     ((p->flags & PF_KTHREAD) ? QOSLAND_QF_KTHREAD : 0);
+	rec->prev_cpu = scx_bpf_task_cpu(p);
+	rec->weight = p->scx.weight;
+	rec->nr_cpus_allowed = p->nr_cpus_allowed;
+	rec->pad0 = 0;
+	tctx->runtime_acc = 0;
+	bpf_ringbuf_submit(rec, 0);
+
+	STAT_ADD(nr_sent, 1);
+	STAT_ADD(nr_queued, 1);
+}
+
+void QOSLAND_OPS(qosland_dequeue, struct task_struct *p, u64 deq_flags)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	/* Any decision already in flight for this task is now stale. */
+	if (tctx && tctx->waiting) {
+		tctx->waiting = false;
+		tctx->gen++;
+		STAT_ADD(nr_queued, -1);
+	}
+}
+
+struct drain_ctx {
+	u32 nr;
+};
+
+static long apply_decision(struct bpf_dynptr *dynptr, void *data)
+{
+	struct drain_ctx *dctx = data;
+	struct qosland_dispatch d;
+	struct task_struct *p;
+	struct task_ctx *tctx;
+	u64 dsq = SHARED_DSQ;
+
+	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0)) {
+		STAT_ADD(nr_bad_records, 1);
+		return 0;
+	}
+	p = bpf_task_from_pid(d.pid);
+	if (!p) {
+		STAT_ADD(nr_stale, 1);
+		return 0;
+	}
+	tctx = lookup_task_ctx(p);
+	if (!tctx || !tctx->waiting || tctx->cookie != d.cookie || tctx->gen != d.gen) {
+		STAT_ADD(nr_stale, 1);
+		bpf_task_release(p);
+		return 0;
+	}
+	tctx->waiting = false;
+	STAT_ADD(nr_queued, -1);
+
+	if (d.cpu >= 0 && d.cpu < MAX_CPUS && (u32)d.cpu < scx_bpf_nr_cpu_ids() &&
+	    bpf_cpumask_test_cpu(d.cpu, p->cpus_ptr))
+		dsq = d.cpu;
+	scx_bpf_dsq_insert_vtime(p, dsq, d.slice_ns ?: default_slice_ns, d.vtime, 0);
+	if (dsq == SHARED_DSQ)
+		kick_idle_cpu_for(p);
+	else
+		scx_bpf_kick_cpu(d.cpu, SCX_KICK_IDLE);
+	bpf_task_release(p);
+	STAT_ADD(nr_user_dispatches, 1);
+
+	return ++dctx->nr >= DISPATCH_BATCH ? 1 : 0;
+}
+
+void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
+{
+	struct drain_ctx dctx = {};
+
+	bpf_user_ringbuf_drain(&dispatched, apply_decision, &dctx, 0);
+	/* A full batch means more decisions may wait: make sure a CPU comes back. */
+	if (dctx.nr >= DISPATCH_BATCH)
+		scx_bpf_kick_cpu(cpu, 0);
+
+	if (scx_bpf_dsq_move_to_local(FALLBACK_DSQ))
+		return;
+	if (scx_bpf_dsq_move_to_local(cpu))
+		return;
+	scx_bpf_dsq_move_to_local(SHARED_DSQ);
+}
+
+void QOSLAND_OPS(qosland_runnable, struct task_struct *p, u64 enq_flags)
+{
+	STAT_ADD(nr_runnable, 1);
+}
+
+void QOSLAND_OPS(qosland_quiescent, struct task_struct *p, u64 deq_flags)
+{
+	STAT_ADD(nr_runnable, -1);
+}
+
+void QOSLAND_OPS(qosland_running, struct task_struct *p)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->last_run_at = bpf_ktime_get_ns();
+}
+
+void QOSLAND_OPS(qosland_stopping, struct task_struct *p, bool runnable)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx && tctx->last_run_at)
+		tctx->runtime_acc += bpf_ktime_get_ns() - tctx->last_run_at;
+}
+
+s32 QOSLAND_OPS(qosland_init_task, struct task_struct *p, struct scx_init_task_args *args)
+{
+	struct task_ctx *tctx;
+
+	tctx = bpf_task_storage_get(&task_ctx_stor, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!tctx)
+		return -ENOMEM;
+	tctx->cookie = __sync_fetch_and_add(&next_cookie, 1);
+	return 0;
+}
+
+void QOSLAND_OPS(qosland_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+	struct qosland_queued *rec;
+
+	if (!tctx)
+		return;
+	/* Let user space free the task's slot; if the ring is full it will
+	 * recognise the recycled pid by its cookie instead. */
+	rec = bpf_ringbuf_reserve(&queued, sizeof(*rec), 0);
+	if (!rec) {
+		STAT_ADD(nr_exit_lost, 1);
+		return;
+	}
+	__builtin_memset(rec, 0, sizeof(*rec));
+	rec->pid = p->pid;
+	rec->tgid = p->tgid;
+	rec->cookie = tctx->cookie;
+	rec->kind = QOSLAND_REC_EXIT;
+	bpf_ringbuf_submit(rec, 0);
+}
+
+s32 QOSLAND_OPS_SLEEPABLE(qosland_init)
+{
+	u32 nr_cpus = scx_bpf_nr_cpu_ids();
+	s32 err;
+	u32 i;
+
+	/* User space refuses to load on such a machine with a clear message. */
+	if (nr_cpus > MAX_CPUS)
+		return -E2BIG;
+	for (i = 0; i < MAX_CPUS && i < nr_cpus; i++) {
+		err = scx_bpf_create_dsq(i, -1);
+		if (err)
+			return err;
+	}
+	err = scx_bpf_create_dsq(SHARED_DSQ, -1);
+	if (err)
+		return err;
+	return scx_bpf_create_dsq(FALLBACK_DSQ, -1);
+}
+
+void QOSLAND_OPS(qosland_exit, struct scx_exit_info *ei)
+{
+	bpf_probe_read_kernel_str(exit_info.reason, sizeof(exit_info.reason), ei->reason);
+	bpf_probe_read_kernel_str(exit_info.msg, sizeof(exit_info.msg), ei->msg);
+	exit_info.exit_code = ei->exit_code;
+	/* Written last: user space polls kind, then reads the strings. x86 keeps
+	 * stores in order; the barrier keeps the compiler from reordering them. */
+	asm volatile("" ::: "memory");
+	exit_info.kind = ei->kind;
+}
+
+/*
+ * timeout_ms: a runnable task that is not run within this time makes the kernel
+ * eject qosland and hand every task back to the default scheduler. 5 s is far
+ * above the worst wait qosland itself causes (runnable tasks x slice / CPUs:
+ * 18 tasks x 5 ms / 2 CPUs = 45 ms in the VM scenarios, user-space round trips
+ * included), even in a slow emulated VM, yet short enough that a wedged
+ * scheduler gives the desktop back within seconds instead of the kernel's 30 s
+ * maximum.
+ */
+SEC(".struct_ops.link")
+struct sched_ext_ops qosland_ops = {
+	.select_cpu = (void *)qosland_select_cpu,
+	.enqueue = (void *)qosland_enqueue,
+	.dequeue = (void *)qosland_dequeue,
+	.dispatch = (void *)qosland_dispatch,
+	.runnable = (void *)qosland_runnable,
+	.running = (void *)qosland_running,
+	.stopping = (void *)qosland_stopping,
+	.quiescent = (void *)qosland_quiescent,
+	.init_task = (void *)qosland_init_task,
+	.exit_task = (void *)qosland_exit_task,
+	.init = (void *)qosland_init,
+	.exit = (void *)qosland_exit,
+	.dispatch_max_batch = DISPATCH_BATCH,
+	.timeout_ms = 5000,
+	.name = "qosland",
+};

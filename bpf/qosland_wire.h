@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * qosland wire format: the only description of what crosses between the BPF
+ * shim (bpf/qosland.bpf.c) and user space (core/wire_codec.cc). Included by
+ * both; C++ checks sizes and offsets with static_assert in core/wire_codec.cc.
+ *
+ * Rules: fixed-width fields only, every hole is an explicit padding field,
+ * records are multiples of 8 bytes, and new fields go at the end of a record
+ * (bump QOSLAND_WIRE_VERSION when a record changes).
+ */
+#ifndef QOSLAND_BPF_QOSLAND_WIRE_H_
+#define QOSLAND_BPF_QOSLAND_WIRE_H_
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define QOSLAND_WIRE_VERSION 1
+
+/* "Run this task on any CPU": the decision goes to the shared DSQ. */
+#define QOSLAND_CPU_ANY (-1)
+
+/* qosland_queued.kind */
+enum qosland_record_kind {
+	QOSLAND_REC_QUEUED = 1, /* the task is runnable and waits for a decision */
+	QOSLAND_REC_EXIT = 2,   /* the task is gone; forget it (best effort) */
+};
+
+/* qosland_queued.flags */
+enum qosland_queued_flags {
+	QOSLAND_QF_WAKEUP = 1u << 0, /* became runnable by a wakeup (else: preempted or slice expired) */
+	QOSLAND_QF_KTHREAD = 1u << 1, /* a kernel thread (not per-CPU: those never leave BPF) */
+};
+
+/*
+ * Kernel -> user, through the BPF_MAP_TYPE_RINGBUF "queued". 64 bytes.
+ * One record per ops.enqueue that BPF does not handle itself, and one
+ * (QOSLAND_REC_EXIT) per exiting task when the ring has room.
+ */
+struct qosland_queued {
+	__s32 pid;            /* kernel thread id (task->pid), init pid namespace */
+	__s32 tgid;           /* kernel process id (task->tgid) */
+	__u64 cookie;         /* unique for the task's lifetime (never reused, never 0):
+	                         tells a reused pid from the task that had it before */
+	__u64 gen;            /* per-task enqueue generation; echo it in the decision */
+	__u64 enq_ns;         /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) at enqueue */
+	__u64 runtime_ns;     /* CPU time the task used since its previous record */
+	__u32 kind;           /* enum qosland_record_kind */
+	__u32 flags;          /* enum qosland_queued_flags */
+	__s32 prev_cpu;       /* CPU the task last ran on */
+	__u32 weight;         /* p->scx.weight: 100 at nice 0, 1..10000 */
+	__u32 nr_cpus_allowed;/* size of the task's affinity mask */
+	__u32 pad0;           /* explicit padding, always 0 */
+};
+
+/*
+ * User -> kernel, through the BPF_MAP_TYPE_USER_RINGBUF "dispatched". 40 bytes.
+ * Drained by ops.dispatch. Stale decisions (generation or cookie mismatch, task
+ * gone, task no longer waiting) are dropped and counted.
+ */
+struct qosland_dispatch {
+	__s32 pid;            /* from qosland_queued.pid */
+	__s32 cpu;            /* target CPU, or QOSLAND_CPU_ANY */
+	__u64 cookie;         /* from qosland_queued.cookie */
+	__u64 gen;            /* from qosland_queued.gen */
+	__u64 slice_ns;       /* time slice to grant; 0 means the BPF default */
+	__u64 vtime;          /* ordering key inside the target DSQ: lower runs first */
+};
+
+/*
+ * BPF-side counters, one copy per CPU in the BPF_MAP_TYPE_PERCPU_ARRAY
+ * "stats" (key 0); user space sums the copies. All counters only grow, except
+ * nr_runnable and nr_queued which are gauges (their per-CPU copies may be
+ * negative; the sum is exact).
+ */
+struct qosland_bpf_stats {
+	__u64 nr_sent;            /* records sent to user space */
+	__u64 nr_user_dispatches; /* decisions from user space inserted into a DSQ */
+	__u64 nr_idle_dispatches; /* wakeups sent straight to an idle CPU by BPF */
+	__u64 nr_kthread_dispatches; /* per-CPU kernel threads kept in BPF */
+	__u64 nr_self_dispatches; /* the user-space scheduler's own threads */
+	__u64 nr_congested;       /* ring buffer full: BPF dispatched the task itself */
+	__u64 nr_stale;           /* decisions dropped (generation/cookie mismatch, task gone) */
+	__u64 nr_bad_records;     /* decisions that could not be read */
+	__u64 nr_exit_lost;       /* exit records dropped because the ring was full */
+	__s64 nr_runnable;        /* gauge: runnable tasks under qosland */
+	__s64 nr_queued;          /* gauge: tasks waiting for a user-space decision */
+};
+
+/* Filled by ops.exit; user space reads it when the kernel ejects qosland. */
+#define QOSLAND_EXIT_REASON_LEN 128
+#define QOSLAND_EXIT_MSG_LEN 1024
+struct qosland_exit_info {
+	__s64 kind;               /* enum scx_exit_kind; 0 while running */
+	__s64 exit_code;
+	char reason[QOSLAND_EXIT_REASON_LEN];
+	char msg[QOSLAND_EXIT_MSG_LEN];
+};
+
+#endif /* QOSLAND_BPF_QOSLAND_WIRE_H_ */

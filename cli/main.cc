@@ -1,0 +1,210 @@
+// qosland: run the scheduler in the foreground.
+//
+// Exit status: 0 after SIGINT/SIGTERM or --exit-after (qosland unloaded
+// cleanly); 1 when qosland cannot start (one sentence says why) or when the
+// kernel ejected it (the kernel's reason is printed). Whatever happens, tasks
+// keep running: when qosland goes away the kernel's default scheduler takes
+// them back.
+#include <signal.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "bpf/bpf_scheduler.h"
+#include "bpf/bpf_transport.h"
+#include "core/dispatch_loop.h"
+#include "core/memory.h"
+#include "core/sched_ext_sysfs.h"
+#include "core/stats.h"
+#include "core/task_table.h"
+#include "policy/registry.h"
+
+namespace {
+
+using namespace qosland;
+using Clock = std::chrono::steady_clock;
+
+volatile sig_atomic_t g_stop = 0;
+
+void OnSignal(int) { g_stop = 1; }
+
+void InstallSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: the loop's epoll_wait returns EINTR at once
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::string KernelRelease() {
+  utsname u{};
+  uname(&u);
+  return u.release;
+}
+
+struct RunOptions {
+  uint32_t slice_us = 5000;
+  bool partial = false;
+  std::string policy = "vruntime";
+  double stats_interval_s = 1.0;
+  double exit_after_s = 0;
+  uint32_t max_tasks = 65536;
+  bool verbose = false;
+};
+
+int Fail(const std::string& sentence) {
+  std::fprintf(stderr, "qosland: %s\n", sentence.c_str());
+  return 1;
+}
+
+std::string DescribeExit(const bpf::ExitInfo& e) {
+  std::string s = e.reason.empty() ? "no reason given" : e.reason;
+  if (!e.msg.empty()) s += " (" + e.msg + ")";
+  return s;
+}
+
+int Run(const RunOptions& o) {
+  if (auto st = core::CheckCanLoad(core::kSchedExtSysfs, geteuid() == 0, KernelRelease()); !st.ok()) {
+    return Fail(st.message());
+  }
+  const unsigned nr_cpus = std::max(1u, std::thread::hardware_concurrency());
+  const policy::PolicyConfig pconfig{
+      .nr_cpus = nr_cpus, .max_tasks = o.max_tasks, .slice_ns = uint64_t{o.slice_us} * 1000};
+  std::unique_ptr<policy::Policy> policy = policy::MakePolicy(o.policy, pconfig);
+  if (!policy) return Fail("unknown policy '" + o.policy + "'; see qosland --help for the list");
+
+  InstallSignalHandlers();
+  auto sched = bpf::BpfScheduler::Load(
+      {.slice_ns = pconfig.slice_ns, .partial = o.partial, .verbose = o.verbose});
+  if (!sched.ok()) return Fail(sched.status().message());
+  auto transport = bpf::BpfTransport::Create(**sched);
+  if (!transport.ok()) return Fail(transport.status().message());
+  core::TaskTable table(o.max_tasks);
+  core::DispatchLoop loop(**transport, *policy, table, {.slice_ns = pconfig.slice_ns});
+
+  if (auto st = core::LockMemory(); !st.ok()) return Fail(st.message());
+
+  // Attach on a helper thread: while the kernel switches every task over,
+  // their records already arrive and this thread must be draining them.
+  std::atomic<int> attach_state{0};  // 0 pending, 1 ok, -1 failed
+  core::Status attach_status;
+  std::thread attacher([&] {
+    attach_status = (*sched)->Attach();
+    attach_state.store(attach_status.ok() ? 1 : -1, std::memory_order_release);
+  });
+
+  const auto start = Clock::now();
+  const uint64_t faults_base = core::PageFaults();
+  const bool tty = isatty(STDOUT_FILENO);
+  const auto interval = std::chrono::duration<double>(o.stats_interval_s);
+  auto next_stats = start + std::chrono::duration_cast<Clock::duration>(interval);
+  bool announced = false;
+  std::optional<bpf::ExitInfo> ejected;
+
+  auto status_line = [&] {
+    core::StatusSnapshot snap{
+        .uptime_s = std::chrono::duration<double>(Clock::now() - start).count(),
+        .bpf = (*sched)->ReadStats(),
+        .loop = loop.stats(),
+        .page_faults = core::PageFaults() - faults_base};
+    return core::FormatStatusLine(snap);
+  };
+
+  while (!g_stop) {
+    const int attached = attach_state.load(std::memory_order_acquire);
+    if (attached < 0) break;
+    if (attached > 0 && !announced) {
+      announced = true;
+      spdlog::info("qosland is scheduling with policy '{}' ({}), slice {} us", o.policy,
+                   o.partial ? "tasks that ask for SCHED_EXT" : "all tasks", o.slice_us);
+    }
+    if (auto e = (*sched)->Exited(); e && attached > 0) {
+      ejected = e;
+      break;
+    }
+    const auto now = Clock::now();
+    if (o.exit_after_s > 0 && now - start >= std::chrono::duration<double>(o.exit_after_s)) break;
+    int timeout_ms = 1000;
+    if (o.stats_interval_s > 0) {
+      if (now >= next_stats) {
+        const std::string line = status_line();
+        if (tty) {
+          std::printf("\r\x1b[K%s", line.c_str());
+        } else {
+          std::printf("stats: %s\n", line.c_str());
+        }
+        std::fflush(stdout);
+        next_stats += std::chrono::duration_cast<Clock::duration>(interval);
+        if (next_stats < now) next_stats = now + std::chrono::duration_cast<Clock::duration>(interval);
+      }
+      timeout_ms = static_cast<int>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(next_stats - now).count()) + 1;
+    }
+    const int r = loop.RunOnce(std::min(timeout_ms, 1000));
+    if (r < 0 && r != -EINTR) {
+      spdlog::error("reading the BPF ring buffer failed: {}", std::strerror(-r));
+      break;
+    }
+  }
+  if (tty && o.stats_interval_s > 0) std::printf("\n");
+
+  attacher.join();
+  if (attach_state.load() < 0) return Fail(attach_status.message());
+  const std::string final_line = status_line();
+  if (ejected) {
+    std::printf("final: %s\n", final_line.c_str());
+    return Fail("the kernel stopped qosland: " + DescribeExit(*ejected) +
+                "; every task is back on the kernel's default scheduler");
+  }
+  const auto how = (*sched)->Detach(std::chrono::seconds(20));
+  std::printf("final: %s\n", final_line.c_str());
+  if (how && how->is_error()) {
+    return Fail("the kernel stopped qosland: " + DescribeExit(*how));
+  }
+  spdlog::info("qosland unloaded; every task is back on the kernel's default scheduler");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  RunOptions o;
+  std::string policies;
+  for (const auto& p : policy::RegisteredPolicies()) {
+    policies += "\n  " + std::string(p.name) + ": " + std::string(p.summary);
+  }
+  CLI::App app{
+      "qosland: a sched_ext CPU scheduler that keeps latency-sensitive work on time under load.\n"
+      "With no subcommand it runs in the foreground until Ctrl-C."};
+  app.add_option("--slice-us", o.slice_us, "time slice in microseconds")
+      ->check(CLI::Range(100u, 1000000u))
+      ->capture_default_str();
+  app.add_flag("--partial", o.partial, "schedule only tasks that ask for SCHED_EXT");
+  app.add_option("--policy", o.policy, "scheduling policy:" + policies)->capture_default_str();
+  app.add_option("--stats-interval", o.stats_interval_s,
+                 "seconds between status lines (0: none)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  app.add_option("--exit-after", o.exit_after_s, "unload and exit after this many seconds")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--max-tasks", o.max_tasks, "tasks user space keeps track of")
+      ->check(CLI::Range(64u, 1u << 22))
+      ->capture_default_str();
+  app.add_flag("-v,--verbose", o.verbose, "debug messages, libbpf's and the verifier's logs");
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_pattern("qosland: %v");
+  spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::info);
+  return Run(o);
+}

@@ -1,0 +1,107 @@
+#include "core/dispatch_loop.h"
+
+#include <algorithm>
+
+namespace qosland::core {
+
+DispatchLoop::DispatchLoop(Transport& transport, policy::Policy& policy, TaskTable& table,
+                           const LoopOptions& options)
+    : transport_(transport), policy_(policy), table_(table), options_(options) {}
+
+int DispatchLoop::RunOnce(int timeout_ms) {
+  // Do not sleep on records while decisions are ready to go out.
+  const bool backlog = policy_.nr_queued() > 0 || held_.has_value();
+  const int wait_ms = backlog ? (held_ ? options_.busy_retry_ms : 0) : timeout_ms;
+  const int n = transport_.Poll(wait_ms, *this);
+  if (n < 0) return n;
+  return SendDecisions();
+}
+
+void DispatchLoop::OnQueued(const QueuedTask& task) {
+  if (task.kind == QueuedTask::Kind::kExit) {
+    OnExit(task);
+    return;
+  }
+  ++stats_.records;
+  const TaskTable::Found found = table_.FindOrInsert(task.pid, task.tgid, task.cookie);
+  if (found.replaced != kNoSlot) Retire(found.replaced);
+  if (found.slot == kNoSlot) {
+    // No room to track it: never lose a task, dispatch it behind what we sent.
+    ++stats_.table_full;
+    const DispatchDecision d{.pid = task.pid, .cpu = -1, .cookie = task.cookie, .gen = task.gen,
+                             .slice_ns = options_.slice_ns, .vtime = last_vtime_};
+    if (!transport_.Send(d)) ++stats_.send_full;  // BPF keeps it; its watchdog is the backstop
+    return;
+  }
+  TaskEntry& e = table_[found.slot];
+  e.gen = task.gen;
+  if (found.is_new) {
+    policy_.OnTaskNew({.slot = found.slot, .pid = task.pid, .tgid = task.tgid});
+  }
+  if (e.queued) {
+    // Dequeued and queued again before we decided: the policy keeps its
+    // place for it; the decision will carry the new generation.
+    ++stats_.requeued;
+    return;
+  }
+  e.queued = true;
+  policy_.OnRunnable({.slot = found.slot,
+                      .now_ns = task.enq_ns,
+                      .runtime_ns = task.runtime_ns,
+                      .weight = task.weight,
+                      .prev_cpu = task.prev_cpu,
+                      .wakeup = task.wakeup});
+}
+
+void DispatchLoop::OnExit(const QueuedTask& task) {
+  ++stats_.exits;
+  const TaskSlot slot = table_.Find(task.pid, task.cookie);
+  if (slot != kNoSlot) Retire(slot);
+}
+
+void DispatchLoop::Retire(TaskSlot slot) {
+  TaskEntry& e = table_[slot];
+  table_.Unindex(slot);
+  if (e.queued) {
+    e.exited = true;  // released in SendDecisions when the policy picks it
+    return;
+  }
+  policy_.OnTaskExit(slot);
+  table_.Release(slot);
+}
+
+int DispatchLoop::SendDecisions() {
+  int sent = 0;
+  if (held_) {
+    if (!transport_.Send(*held_)) {
+      ++stats_.send_full;
+      return 0;
+    }
+    held_.reset();
+    ++sent;
+  }
+  policy::Decision pd;
+  while (static_cast<uint32_t>(sent) < options_.max_batch && policy_.PickNext(&pd)) {
+    TaskEntry& e = table_[pd.slot];
+    e.queued = false;
+    if (e.exited) {
+      ++stats_.dropped_exited;
+      policy_.OnTaskExit(pd.slot);
+      table_.Release(pd.slot);
+      continue;
+    }
+    const DispatchDecision d{.pid = e.pid, .cpu = pd.cpu, .cookie = e.cookie, .gen = e.gen,
+                             .slice_ns = pd.slice_ns, .vtime = pd.vtime};
+    last_vtime_ = std::max(last_vtime_, pd.vtime);
+    if (!transport_.Send(d)) {
+      ++stats_.send_full;
+      held_ = d;
+      break;
+    }
+    ++sent;
+  }
+  stats_.decisions += static_cast<uint64_t>(sent);
+  return sent;
+}
+
+}  // namespace qosland::core

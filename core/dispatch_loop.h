@@ -1,0 +1,64 @@
+// DispatchLoop: the user-space half of the scheduler, one iteration at a time.
+//
+//   RunOnce: wait for records (or not, when work is pending), drain them all
+//   into the policy, then send its decisions, up to max_batch, in its order.
+//
+// Under load a single iteration handles many records (batching); on an idle
+// system it sleeps in Transport::Poll and costs nothing. Single-threaded: the
+// loop owns the policy and the task table. No allocation after construction.
+//
+//   core::DispatchLoop loop(transport, policy, table, {.max_batch = 256});
+//   while (!stop) loop.RunOnce(/*timeout_ms=*/1000);
+#ifndef QOSLAND_CORE_DISPATCH_LOOP_H_
+#define QOSLAND_CORE_DISPATCH_LOOP_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "core/stats.h"
+#include "core/task_table.h"
+#include "core/transport.h"
+#include "policy/policy.h"
+
+namespace qosland::core {
+
+struct LoopOptions {
+  uint32_t max_batch = 256;     // decisions per iteration at most
+  uint64_t slice_ns = 5'000'000;  // for tasks the table has no room for
+  int busy_retry_ms = 1;        // wait while decisions are held back
+};
+
+class DispatchLoop final : private QueuedSink {
+ public:
+  DispatchLoop(Transport& transport, policy::Policy& policy, TaskTable& table,
+               const LoopOptions& options);
+
+  // One iteration. Waits at most timeout_ms for records, less when the policy
+  // or a refused send leaves decisions pending. Returns the transport's
+  // negative errno (e.g. -EINTR), else the number of decisions sent.
+  int RunOnce(int timeout_ms);
+
+  const LoopStats& stats() const { return stats_; }
+  // Decisions that wait for the policy or for room in the transport.
+  uint32_t nr_pending() const { return policy_.nr_queued() + (held_ ? 1 : 0); }
+
+ private:
+  void OnQueued(const QueuedTask& task) override;
+  void OnExit(const QueuedTask& task);
+  // Frees a slot whose task is gone, or marks it to be freed when the policy
+  // lets go of it.
+  void Retire(TaskSlot slot);
+  int SendDecisions();
+
+  Transport& transport_;
+  policy::Policy& policy_;
+  TaskTable& table_;
+  LoopOptions options_;
+  LoopStats stats_;
+  std::optional<DispatchDecision> held_;  // refused by the transport; sent first next time
+  uint64_t last_vtime_ = 0;
+};
+
+}  // namespace qosland::core
+
+#endif  // QOSLAND_CORE_DISPATCH_LOOP_H_

@@ -1,0 +1,59 @@
+// Counters of both halves of the scheduler and the status line built from them.
+#ifndef QOSLAND_CORE_STATS_H_
+#define QOSLAND_CORE_STATS_H_
+
+#include <cstdint>
+#include <string>
+
+namespace qosland::core {
+
+// The BPF half (summed over CPUs). See struct qosland_bpf_stats.
+struct BpfStats {
+  uint64_t sent = 0;                // records sent to user space
+  uint64_t user_dispatches = 0;     // decided by user space
+  uint64_t idle_dispatches = 0;     // BPF: wakeup onto an idle CPU
+  uint64_t kthread_dispatches = 0;  // BPF: per-CPU kernel threads
+  uint64_t self_dispatches = 0;     // BPF: the scheduler's own threads
+  uint64_t congested = 0;           // BPF: ring buffer full
+  uint64_t stale = 0;               // decisions dropped as stale
+  uint64_t bad_records = 0;
+  uint64_t exit_lost = 0;
+  int64_t runnable = 0;             // gauge
+  int64_t queued = 0;               // gauge: waiting for a user-space decision
+
+  // Dispatches of other tasks decided by BPF (the scheduler's own threads
+  // are not counted: they are not workload).
+  uint64_t bpf_dispatches() const { return idle_dispatches + kthread_dispatches + congested; }
+  BpfStats operator-(const BpfStats& earlier) const;
+};
+
+// The user-space half (core/dispatch_loop.h).
+struct LoopStats {
+  uint64_t records = 0;         // queued records received
+  uint64_t exits = 0;           // exit records received
+  uint64_t decisions = 0;       // decisions sent
+  uint64_t send_full = 0;       // user ring buffer full: decision held back
+  uint64_t table_full = 0;      // no free slot: dispatched without the policy
+  uint64_t requeued = 0;        // newer record for a task the policy still held
+  uint64_t dropped_exited = 0;  // picked after it exited: not sent
+};
+
+struct StatusSnapshot {
+  double uptime_s = 0;
+  BpfStats bpf;
+  LoopStats loop;
+  uint64_t page_faults = 0;  // since memory was locked
+};
+
+// Share of the workload's dispatches decided in user space, in [0, 1]
+// (0 when nothing was dispatched).
+double UserShare(const BpfStats& s);
+
+// One line of key=value pairs, for people and for scripts, e.g.
+// "t=3.0 runnable=18 queued=2 user=1200 bpf=40 idle=3 kthread=37 congested=0
+//  self=310 stale=0 faults=0 user_share=96.8%".
+std::string FormatStatusLine(const StatusSnapshot& s);
+
+}  // namespace qosland::core
+
+#endif  // QOSLAND_CORE_STATS_H_

@@ -1,0 +1,64 @@
+// Transport: how the dispatch loop talks to the kernel side of the scheduler.
+//
+// Two implementations: BpfTransport (bpf/bpf_transport.h: the BPF ring buffer
+// and user ring buffer of a loaded qosland) and FakeTransport
+// (core/fake_transport.h: in memory, for tests, benchmarks and simulations).
+// Both speak in the domain types below; only core/wire_codec.cc knows the
+// wire records behind them.
+#ifndef QOSLAND_CORE_TRANSPORT_H_
+#define QOSLAND_CORE_TRANSPORT_H_
+
+#include <cstdint>
+
+namespace qosland::core {
+
+// A record from the kernel side.
+struct QueuedTask {
+  enum class Kind : uint8_t { kQueued, kExit };
+  Kind kind = Kind::kQueued;
+  int32_t pid = 0;
+  int32_t tgid = 0;
+  uint64_t cookie = 0;      // unique per task lifetime
+  uint64_t gen = 0;         // echo in the decision
+  uint64_t enq_ns = 0;      // monotonic
+  uint64_t runtime_ns = 0;  // CPU used since the previous record
+  int32_t prev_cpu = -1;
+  uint32_t weight = 100;
+  uint32_t nr_cpus_allowed = 0;
+  bool wakeup = false;
+  bool kthread = false;
+};
+
+// A decision for the kernel side.
+struct DispatchDecision {
+  int32_t pid = 0;
+  int32_t cpu = -1;  // -1: any CPU
+  uint64_t cookie = 0;
+  uint64_t gen = 0;
+  uint64_t slice_ns = 0;
+  uint64_t vtime = 0;
+};
+
+class QueuedSink {
+ public:
+  virtual void OnQueued(const QueuedTask& task) = 0;
+
+ protected:
+  ~QueuedSink() = default;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Waits up to timeout_ms (0: not at all, <0: forever) until records are
+  // available, then hands each available record to sink, in order. Returns
+  // the number of records, or a negative errno (-EINTR: a signal came).
+  virtual int Poll(int timeout_ms, QueuedSink& sink) = 0;
+  // Queues a decision for the kernel side; false when there is no room now
+  // (the caller keeps it and retries). Never blocks.
+  virtual bool Send(const DispatchDecision& decision) = 0;
+};
+
+}  // namespace qosland::core
+
+#endif  // QOSLAND_CORE_TRANSPORT_H_

@@ -1,0 +1,80 @@
+#include "core/wire_codec.h"
+
+#include <cstddef>
+#include <cstring>
+
+#include "bpf/qosland_wire.h"
+
+namespace qosland::core {
+
+// The layout BPF writes and reads; a change here is a wire change.
+static_assert(sizeof(qosland_queued) == 64);
+static_assert(offsetof(qosland_queued, cookie) == 8);
+static_assert(offsetof(qosland_queued, gen) == 16);
+static_assert(offsetof(qosland_queued, enq_ns) == 24);
+static_assert(offsetof(qosland_queued, runtime_ns) == 32);
+static_assert(offsetof(qosland_queued, kind) == 40);
+static_assert(offsetof(qosland_queued, flags) == 44);
+static_assert(offsetof(qosland_queued, prev_cpu) == 48);
+static_assert(offsetof(qosland_queued, weight) == 52);
+static_assert(offsetof(qosland_queued, nr_cpus_allowed) == 56);
+static_assert(sizeof(qosland_dispatch) == 40);
+static_assert(offsetof(qosland_dispatch, cpu) == 4);
+static_assert(offsetof(qosland_dispatch, cookie) == 8);
+static_assert(offsetof(qosland_dispatch, gen) == 16);
+static_assert(offsetof(qosland_dispatch, slice_ns) == 24);
+static_assert(offsetof(qosland_dispatch, vtime) == 32);
+static_assert(sizeof(qosland_bpf_stats) == 11 * 8);
+
+std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
+  if (record.size() != sizeof(qosland_queued)) return std::nullopt;
+  qosland_queued w;
+  std::memcpy(&w, record.data(), sizeof(w));  // ring records are only 8-byte aligned by contract
+  QueuedTask t;
+  switch (w.kind) {
+    case QOSLAND_REC_QUEUED: t.kind = QueuedTask::Kind::kQueued; break;
+    case QOSLAND_REC_EXIT: t.kind = QueuedTask::Kind::kExit; break;
+    default: return std::nullopt;
+  }
+  t.pid = w.pid;
+  t.tgid = w.tgid;
+  t.cookie = w.cookie;
+  t.gen = w.gen;
+  t.enq_ns = w.enq_ns;
+  t.runtime_ns = w.runtime_ns;
+  t.prev_cpu = w.prev_cpu;
+  t.weight = w.weight;
+  t.nr_cpus_allowed = w.nr_cpus_allowed;
+  t.wakeup = (w.flags & QOSLAND_QF_WAKEUP) != 0;
+  t.kthread = (w.flags & QOSLAND_QF_KTHREAD) != 0;
+  return t;
+}
+
+void EncodeDispatch(const DispatchDecision& d, qosland_dispatch* out) {
+  out->pid = d.pid;
+  out->cpu = d.cpu < 0 ? QOSLAND_CPU_ANY : d.cpu;
+  out->cookie = d.cookie;
+  out->gen = d.gen;
+  out->slice_ns = d.slice_ns;
+  out->vtime = d.vtime;
+}
+
+BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu) {
+  BpfStats s;
+  for (const qosland_bpf_stats& c : per_cpu) {
+    s.sent += c.nr_sent;
+    s.user_dispatches += c.nr_user_dispatches;
+    s.idle_dispatches += c.nr_idle_dispatches;
+    s.kthread_dispatches += c.nr_kthread_dispatches;
+    s.self_dispatches += c.nr_self_dispatches;
+    s.congested += c.nr_congested;
+    s.stale += c.nr_stale;
+    s.bad_records += c.nr_bad_records;
+    s.exit_lost += c.nr_exit_lost;
+    s.runnable += c.nr_runnable;
+    s.queued += c.nr_queued;
+  }
+  return s;
+}
+
+}  // namespace qosland::core

@@ -1,0 +1,26 @@
+// The one place that converts between the wire records of bpf/qosland_wire.h
+// and the domain types of core/transport.h and core/stats.h.
+#ifndef QOSLAND_CORE_WIRE_CODEC_H_
+#define QOSLAND_CORE_WIRE_CODEC_H_
+
+#include <cstddef>
+#include <optional>
+#include <span>
+
+#include "core/stats.h"
+#include "core/transport.h"
+
+struct qosland_dispatch;
+struct qosland_bpf_stats;
+
+namespace qosland::core {
+
+// nullopt for a record of the wrong size or an unknown kind.
+std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record);
+void EncodeDispatch(const DispatchDecision& decision, qosland_dispatch* out);
+// Sums the per-CPU copies of the BPF counters.
+BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu);
+
+}  // namespace qosland::core
+
+#endif  // QOSLAND_CORE_WIRE_CODEC_H_

@@ -1,0 +1,90 @@
+// The policy interface: plain C++ values in, decisions out.
+//
+// A policy never sees a wire record, a file descriptor or a clock; time arrives
+// in events. So every policy runs unchanged under the real BPF scheduler, in
+// unit tests, benchmarks and simulations (see core/fake_transport.h).
+//
+// Contract, per task (identified by its slot, 0 <= slot < PolicyConfig::max_tasks):
+//   OnTaskNew   once, before the first OnRunnable of the task in that slot;
+//   OnRunnable  the task waits for a decision; never called again for the same
+//               task until PickNext has returned it;
+//   PickNext    returns waiting tasks in the order the policy wants them run;
+//               returning false leaves the rest waiting (the caller asks again
+//               soon, so a policy may hold tasks back on purpose);
+//   OnTaskExit  the slot is free again; never called for a task the policy
+//               still holds (the caller waits until PickNext releases it).
+// Calls come from one thread; no method may block or allocate after
+// construction (preallocate from PolicyConfig::max_tasks).
+//
+// Who picks the CPU: BPF, on the wakeup path (an idle CPU, kernel threads, the
+// scheduler itself). A policy orders everything else and may name a CPU.
+//
+// Example:
+//   VruntimePolicy p(PolicyConfig{.nr_cpus = 2, .max_tasks = 1024});
+//   p.OnTaskNew({.slot = 0, .pid = 42});
+//   p.OnRunnable({.slot = 0, .now_ns = 1000, .weight = 100, .wakeup = true});
+//   Decision d; while (p.PickNext(&d)) Send(d);
+#ifndef QOSLAND_POLICY_POLICY_H_
+#define QOSLAND_POLICY_POLICY_H_
+
+#include <cstdint>
+#include <string_view>
+
+namespace qosland::policy {
+
+using TaskSlot = uint32_t;
+
+// Any CPU the task may run on (the BPF side keeps the task's affinity).
+inline constexpr int32_t kAnyCpu = -1;
+// Weight of a nice-0 task (the kernel's sched_ext scale: 1..10000).
+inline constexpr uint32_t kDefaultWeight = 100;
+
+struct PolicyConfig {
+  uint32_t nr_cpus = 1;
+  uint32_t max_tasks = 65536;     // slots are in [0, max_tasks)
+  uint64_t slice_ns = 5'000'000;  // the slice a policy grants by default
+};
+
+struct TaskNew {
+  TaskSlot slot = 0;
+  int32_t pid = 0;   // thread id
+  int32_t tgid = 0;  // process id
+};
+
+// The task became runnable (wakeup) or was put back (preempted, slice used up)
+// and waits for a decision.
+struct Runnable {
+  TaskSlot slot = 0;
+  uint64_t now_ns = 0;      // monotonic time of the event
+  uint64_t runtime_ns = 0;  // CPU time used since the task's previous Runnable
+  uint32_t weight = kDefaultWeight;
+  int32_t prev_cpu = -1;    // CPU it last ran on
+  bool wakeup = false;      // true: woke up; false: preempted or slice expired
+};
+
+struct Decision {
+  TaskSlot slot = 0;
+  int32_t cpu = kAnyCpu;  // a CPU, or kAnyCpu
+  uint64_t slice_ns = 0;  // 0: the scheduler's default slice
+  // Ordering key in the kernel's queue: lower runs first. Keys of different
+  // PickNext calls are compared with each other, so keep them monotone in
+  // the policy's virtual time.
+  uint64_t vtime = 0;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+
+  virtual std::string_view name() const = 0;
+  virtual void OnTaskNew(const TaskNew& task) = 0;
+  virtual void OnTaskExit(TaskSlot slot) = 0;
+  virtual void OnRunnable(const Runnable& event) = 0;
+  virtual bool PickNext(Decision* out) = 0;
+  // Tasks the policy holds (OnRunnable'd and not yet picked).
+  virtual uint32_t nr_queued() const = 0;
+};
+
+}  // namespace qosland::policy
+
+#endif  // QOSLAND_POLICY_POLICY_H_

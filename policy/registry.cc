@@ -1,0 +1,31 @@
+#include "policy/registry.h"
+
+#include "policy/fifo_policy.h"
+#include "policy/vruntime_policy.h"
+
+namespace qosland::policy {
+namespace {
+
+template <typename P>
+std::unique_ptr<Policy> Make(const PolicyConfig& config) {
+  return std::make_unique<P>(config);
+}
+
+constexpr PolicyInfo kPolicies[] = {
+    {"vruntime", "weighted virtual runtime: CPU time in proportion to weight (default)",
+     &Make<VruntimePolicy>},
+    {"fifo", "first come, first served, one slice each", &Make<FifoPolicy>},
+};
+
+}  // namespace
+
+std::span<const PolicyInfo> RegisteredPolicies() { return kPolicies; }
+
+std::unique_ptr<Policy> MakePolicy(std::string_view name, const PolicyConfig& config) {
+  for (const PolicyInfo& info : kPolicies) {
+    if (info.name == name) return info.make(config);
+  }
+  return nullptr;
+}
+
+}  // namespace qosland::policy
