@@ -75,14 +75,15 @@ std::string DescribeExit(const bpf::ExitInfo& e) {
 }
 
 int Run(const RunOptions& o) {
-  if (auto st = core::CheckCanLoad(core::kSchedExtSysfs, geteuid() == 0, KernelRelease()); !st.ok()) {
-    return Fail(st.message());
-  }
   const unsigned nr_cpus = std::max(1u, std::thread::hardware_concurrency());
   const policy::PolicyConfig pconfig{
       .nr_cpus = nr_cpus, .max_tasks = o.max_tasks, .slice_ns = uint64_t{o.slice_us} * 1000};
   std::unique_ptr<policy::Policy> policy = policy::MakePolicy(o.policy, pconfig);
   if (!policy) return Fail("unknown policy '" + o.policy + "'; see qosland --help for the list");
+
+  if (auto st = core::CheckCanLoad(core::kSchedExtSysfs, geteuid() == 0, KernelRelease()); !st.ok()) {
+    return Fail(st.message());
+  }
 
   InstallSignalHandlers();
   auto sched = bpf::BpfScheduler::Load(

@@ -1,0 +1,158 @@
+// Runs the dispatch loop over the fake transport and checks what the kernel
+// side would receive.
+#include "core/dispatch_loop.h"
+
+#include <gtest/gtest.h>
+
+#include "core/fake_transport.h"
+#include "policy/fifo_policy.h"
+#include "policy/vruntime_policy.h"
+
+#include <vector>
+
+namespace qosland::core {
+namespace {
+
+QueuedTask Rec(int32_t pid, uint64_t cookie, uint64_t gen, uint64_t runtime_ns = 0) {
+  return {.pid = pid, .tgid = pid, .cookie = cookie, .gen = gen, .runtime_ns = runtime_ns, .wakeup = true};
+}
+
+struct Harness {
+  explicit Harness(uint32_t max_tasks = 64, uint32_t max_batch = 256)
+      : policy({.nr_cpus = 2, .max_tasks = max_tasks, .slice_ns = 1000}),
+        table(max_tasks),
+        loop(transport, policy, table, {.max_batch = max_batch, .slice_ns = 1000}) {}
+  FakeTransport transport;
+  policy::FifoPolicy policy;
+  TaskTable table;
+  DispatchLoop loop;
+};
+
+// Checks that every queued task comes back as a decision carrying its pid,
+// cookie and generation, in the policy's order.
+TEST(DispatchLoopTest, EveryQueuedTaskGetsADecision) {
+  Harness h;
+  h.transport.Push(Rec(10, 1, 5));
+  h.transport.Push(Rec(11, 2, 1));
+  EXPECT_EQ(h.loop.RunOnce(0), 2);
+  const auto sent = h.transport.TakeSent();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].pid, 10);
+  EXPECT_EQ(sent[0].cookie, 1u);
+  EXPECT_EQ(sent[0].gen, 5u);
+  EXPECT_EQ(sent[1].pid, 11);
+  EXPECT_EQ(sent[1].slice_ns, 1000u);
+}
+
+// Checks that a task re-queued before its decision went out is decided once,
+// with the newest generation (so BPF does not drop it as stale).
+TEST(DispatchLoopTest, RequeuedTaskIsDecidedOnceWithTheNewGeneration) {
+  Harness h(64, /*max_batch=*/1);
+  h.transport.Push(Rec(20, 1, 1));
+  h.transport.Push(Rec(21, 2, 1));
+  h.transport.Push(Rec(21, 2, 2));  // dequeued and queued again
+  h.loop.RunOnce(0);
+  h.loop.RunOnce(0);
+  h.loop.RunOnce(0);
+  const auto sent = h.transport.TakeSent();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].pid, 21);
+  EXPECT_EQ(sent[1].gen, 2u);
+  EXPECT_EQ(h.loop.stats().requeued, 1u);
+}
+
+// Checks that a task that exits while waiting is not dispatched and its slot
+// is reused.
+TEST(DispatchLoopTest, ExitedTaskIsNotDispatchedAndItsSlotIsFreed) {
+  Harness h(64, /*max_batch=*/0);  // hold everything this round
+  h.transport.Push(Rec(30, 1, 1));
+  h.loop.RunOnce(0);
+  EXPECT_EQ(h.table.size(), 1u);
+  QueuedTask exit = Rec(30, 1, 0);
+  exit.kind = QueuedTask::Kind::kExit;
+  h.transport.Push(exit);
+  h.loop.RunOnce(0);
+  EXPECT_TRUE(h.transport.TakeSent().empty());
+  // Let the policy release it: it must be dropped, not sent.
+  DispatchLoop drain(h.transport, h.policy, h.table, {.max_batch = 16});
+  drain.RunOnce(0);
+  EXPECT_TRUE(h.transport.TakeSent().empty());
+  EXPECT_EQ(h.table.size(), 0u);
+  EXPECT_EQ(drain.stats().dropped_exited, 1u);
+}
+
+// Checks that decisions refused by a full transport are kept and sent later,
+// none lost and none duplicated.
+TEST(DispatchLoopTest, FullTransportLosesNothing) {
+  Harness h;
+  for (int i = 0; i < 10; ++i) h.transport.Push(Rec(100 + i, 1 + i, 1));
+  h.transport.set_send_capacity(3);
+  h.loop.RunOnce(0);
+  auto first = h.transport.TakeSent();
+  EXPECT_EQ(first.size(), 3u);
+  h.transport.set_send_capacity(100);
+  h.loop.RunOnce(0);
+  auto rest = h.transport.TakeSent();
+  first.insert(first.end(), rest.begin(), rest.end());
+  ASSERT_EQ(first.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(first[i].pid, 100 + i);
+  EXPECT_GE(h.loop.stats().send_full, 1u);
+}
+
+// Checks that tasks beyond the table's capacity still get dispatched.
+TEST(DispatchLoopTest, TasksBeyondCapacityAreStillDispatched) {
+  Harness h(/*max_tasks=*/2);
+  for (int i = 0; i < 5; ++i) h.transport.Push(Rec(200 + i, 1 + i, 1));
+  h.loop.RunOnce(0);
+  EXPECT_EQ(h.transport.TakeSent().size(), 5u);
+  EXPECT_EQ(h.loop.stats().table_full, 3u);
+}
+
+// FIFO that records the lifecycle calls it gets.
+class RecordingPolicy final : public policy::Policy {
+ public:
+  RecordingPolicy() : fifo_({.max_tasks = 8}) {}
+  std::string_view name() const override { return "recording"; }
+  void OnTaskNew(const policy::TaskNew& t) override { news.push_back(t.slot); }
+  void OnTaskExit(policy::TaskSlot slot) override { exits.push_back(slot); }
+  void OnRunnable(const policy::Runnable& e) override { fifo_.OnRunnable(e); }
+  bool PickNext(policy::Decision* out) override { return fifo_.PickNext(out); }
+  uint32_t nr_queued() const override { return fifo_.nr_queued(); }
+  std::vector<policy::TaskSlot> news, exits;
+
+ private:
+  policy::FifoPolicy fifo_;
+};
+
+// Checks that a recycled pid is a new task to the policy: the old task's slot
+// is retired first, so no state leaks from one to the other.
+TEST(DispatchLoopTest, RecycledPidStartsAfresh) {
+  FakeTransport transport;
+  RecordingPolicy policy;
+  TaskTable table(8);
+  DispatchLoop loop(transport, policy, table, {});
+  transport.Push(Rec(40, 1, 1));
+  loop.RunOnce(0);
+  transport.Push(Rec(40, 1, 2));  // same task again: nothing new
+  loop.RunOnce(0);
+  transport.Push(Rec(40, 9, 1));  // same pid, new task (its predecessor's exit went unseen)
+  loop.RunOnce(0);
+  const auto sent = transport.TakeSent();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[2].cookie, 9u);
+  ASSERT_EQ(policy.news.size(), 2u);
+  ASSERT_EQ(policy.exits.size(), 1u);
+  EXPECT_EQ(policy.exits[0], policy.news[0]);
+  EXPECT_EQ(table.size(), 1u);
+}
+
+// Checks that an idle loop waits in the transport instead of spinning.
+TEST(DispatchLoopTest, IdleLoopWaitsInTheTransport) {
+  Harness h;
+  EXPECT_EQ(h.loop.RunOnce(100), 0);
+  EXPECT_EQ(h.transport.nr_polls(), 1);
+  EXPECT_EQ(h.loop.nr_pending(), 0u);
+}
+
+}  // namespace
+}  // namespace qosland::core

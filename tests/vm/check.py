@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Judges one scenario of a VM test bed boot from its serial log.
+
+    check.py LOG SCENARIO
+
+The guest reports facts behind "@@ <scenario> " markers (tests/vm/guest/);
+this script asserts what a user would notice and prints every failed
+expectation. Exit 0 when the scenario passed, 1 otherwise (also when it never
+ran: a VM test that cannot run fails loudly).
+"""
+import re
+import sys
+
+
+def parse(log_text, scenario):
+    """Returns (facts, tagged, lines): key=value facts, {tag: {k: v}}, raw lines."""
+    facts, tagged, lines = {}, {}, []
+    prefix = f"@@ {scenario} "
+    for raw in log_text.splitlines():
+        raw = raw.rstrip("\r")
+        idx = raw.find(prefix)
+        if idx < 0:
+            continue
+        rest = raw[idx + len(prefix):]
+        lines.append(rest)
+        m = re.match(r"^([A-Za-z0-9_]+): ?(.*)$", rest)
+        if m:
+            tag, body = m.group(1), m.group(2)
+            kv = dict(re.findall(r"([A-Za-z0-9_]+)=(\S*)", body))
+            kv["_text"] = body
+            tagged.setdefault(tag, kv)
+            continue
+        m = re.match(r"^([A-Za-z0-9_]+)=(.*)$", rest)
+        if m:
+            facts[m.group(1)] = m.group(2).strip()
+    return facts, tagged, lines
+
+
+class Checker:
+    def __init__(self, scenario):
+        self.scenario = scenario
+        self.failures = []
+
+    def expect(self, cond, what):
+        print(f"  {'ok  ' if cond else 'FAIL'} {what}")
+        if not cond:
+            self.failures.append(what)
+
+
+def num(d, key, default=-1.0):
+    try:
+        return float(str(d.get(key, default)).rstrip("%"))
+    except ValueError:
+        return default
+
+
+def user_share_between(before, after):
+    """Share of dispatches decided in user space between two stats lines."""
+    du = num(after, "user", 0) - num(before, "user", 0)
+    db = num(after, "bpf", 0) - num(before, "bpf", 0)
+    total = du + db
+    return (du / total if total > 0 else 0.0), du, db
+
+
+def check_load(c, tagged, prefix, expect_progress=True):
+    hog = tagged.get(f"{prefix}_hog")
+    frames = tagged.get(f"{prefix}_frames")
+    c.expect(hog is not None, f"{prefix}: the hogs reported their results")
+    c.expect(frames is not None, f"{prefix}: the frame pipeline reported its results")
+    if hog is None or frames is None:
+        return
+    c.expect(num(hog, "iterations") > 0, f"{prefix}: hogs made progress ({hog.get('iterations')} iterations)")
+    c.expect(num(frames, "done") > 0, f"{prefix}: frames were produced ({frames.get('done')} of {frames.get('ticks')} ticks)")
+    if expect_progress:
+        c.expect(num(hog, "starved") == 0,
+                 f"{prefix}: every hog ran in every 5 s window ({hog.get('starved')} of {hog.get('threads')} missed one)")
+        c.expect(num(frames, "starved") == 0,
+                 f"{prefix}: every frame thread ran in every 5 s window ({frames.get('starved')} missed one"
+                 f"{': ' + frames['starved_threads'] if 'starved_threads' in frames else ''})")
+
+
+def scenario_a(c, facts, tagged, lines):
+    c.expect(facts.get("state_started") == "enabled", f"sched_ext state is enabled after start ({facts.get('state_started')})")
+    c.expect(facts.get("ops") == "qosland", f"root/ops names qosland ({facts.get('ops')})")
+    check_load(c, tagged, "load")
+    c.expect(facts.get("load_hog_rc") == "0" and facts.get("load_frames_rc") == "0", "the workload exited 0")
+    before, after = tagged.get("stats_before", {}), tagged.get("stats_after", {})
+    share, du, db = user_share_between(before, after)
+    c.expect("user" in after, "qosland printed status lines with the user/BPF split")
+    c.expect(share >= 0.80, f"at least 80% of dispatches decided in user space under load ({100 * share:.1f}%: user {du:.0f}, bpf {db:.0f})")
+    c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
+    c.expect(facts.get("state_stopped") == "disabled", f"sched_ext state is disabled after SIGINT ({facts.get('state_stopped')})")
+    dmesg = [l for l in lines if l.startswith("dmesg:")]
+    c.expect(any("qosland" in l and "unregistered from user space" in l for l in dmesg),
+             "dmesg shows a clean unregister of qosland")
+    c.expect(not any("error" in l.lower() or "stall" in l.lower() for l in dmesg), "dmesg shows no sched_ext error")
+
+
+def scenario_b(c, facts, tagged, lines):
+    c.expect(facts.get("state_started") == "enabled", f"sched_ext state is enabled after start ({facts.get('state_started')})")
+    c.expect(facts.get("state_after_kill") == "disabled",
+             f"after kill -9 the kernel reverts to its default scheduler (state {facts.get('state_after_kill')}, {facts.get('revert_ms')} ms)")
+    c.expect(facts.get("qosland_rc") == "137", f"qosland died of SIGKILL ({facts.get('qosland_rc')})")
+    check_load(c, tagged, "load", expect_progress=True)
+    c.expect(facts.get("load_hog_rc") == "0" and facts.get("load_frames_rc") == "0", "the workload ran to the end and exited 0")
+    hog = tagged.get("load_hog", {})
+    c.expect(num(hog, "seconds") >= 19.5, f"the hogs ran their full 20 s ({hog.get('seconds')} s)")
+
+
+def scenario_c(c, facts, tagged, lines):
+    c.expect(facts.get("state_started") == "enabled", f"sched_ext state is enabled after start ({facts.get('state_started')})")
+    second = tagged.get("second_msg", {}).get("_text", "")
+    c.expect(facts.get("second_rc") not in (None, "0"), f"a second qosland exits non-zero ({facts.get('second_rc')})")
+    c.expect(facts.get("second_lines") == "1", f"... with one line ({facts.get('second_lines')} lines)")
+    c.expect("already running" in second, f"... saying qosland is already running: {second!r}")
+    nonroot = tagged.get("nonroot_msg", {}).get("_text", "")
+    c.expect(facts.get("nonroot_rc") not in (None, "0"), f"qosland run by a non-root user exits non-zero ({facts.get('nonroot_rc')})")
+    c.expect(facts.get("nonroot_lines") == "1", f"... with one line ({facts.get('nonroot_lines')} lines)")
+    c.expect("must run as root" in nonroot, f"... saying it must run as root: {nonroot!r}")
+    c.expect(facts.get("state_after") == "enabled" and facts.get("ops_after") == "qosland",
+             "the running qosland is undisturbed")
+    c.expect(facts.get("qosland_rc") == "0", f"the running qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
+
+
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[2] not in SCENARIOS:
+        print(f"usage: check.py LOG {{{','.join(SCENARIOS)}}}", file=sys.stderr)
+        return 2
+    path, scenario = sys.argv[1], sys.argv[2]
+    try:
+        text = open(path, errors="replace").read()
+    except OSError as e:
+        print(f"FAIL: no VM log at {path} ({e.strerror}): the VM boot did not run or failed; see the vm_boot test")
+        return 1
+    boot = re.search(r"^@@ boot (.*)$", text, re.M)
+    print(f"scenario {scenario}: {boot.group(1) if boot else 'no boot line'}")
+    end = re.search(rf"^@@ end {re.escape(scenario)} rc=(\d+)", text, re.M)
+    if not end:
+        print(f"FAIL: scenario {scenario} did not run to its end in {path}")
+        return 1
+    facts, tagged, lines = parse(text, scenario)
+    c = Checker(scenario)
+    SCENARIOS[scenario](c, facts, tagged, lines)
+    if c.failures:
+        print(f"scenario {scenario}: {len(c.failures)} expectation(s) failed; guest lines:")
+        for l in lines:
+            print(f"    {l}")
+        return 1
+    print(f"scenario {scenario}: passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

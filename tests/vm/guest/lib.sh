@@ -1,0 +1,75 @@
+# Helpers for the guest scenarios (sourced). Every result goes out as a line
+# "@@ <scenario> <key>=<value>" or "@@ <scenario> <tag>: k=v ..." for the host
+# (tests/vm/check.py) to judge; scenarios report facts, the host decides.
+SE=/sys/kernel/sched_ext
+NPROC=$(nproc)
+HOGS=$((8 * NPROC))
+QLOG=/tmp/$SCENARIO.qosland.log
+
+say() { echo "@@ $SCENARIO $*"; }
+
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
+# wait_state STATE SECONDS: until /sys/kernel/sched_ext/state reads STATE.
+wait_state() {
+  i=0
+  while [ "$(cat $SE/state 2>/dev/null)" != "$1" ]; do
+    i=$((i + 1))
+    [ $i -gt $(($2 * 10)) ] && return 1
+    sleep 0.1
+  done
+  return 0
+}
+
+start_qosland() {
+  qosland "$@" > "$QLOG" 2>&1 &
+  QPID=$!
+}
+
+# stop_qosland SIGNAL: signal it, wait up to 60 s, then kill -9. Sets QRC.
+stop_qosland() {
+  kill -"$1" "$QPID" 2>/dev/null
+  i=0
+  while kill -0 "$QPID" 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt 600 ]; then
+      say "qosland_hung_after_SIG$1=1"
+      kill -9 "$QPID"
+      break
+    fi
+    sleep 0.1
+  done
+  wait "$QPID"
+  QRC=$?
+}
+
+# The n-th "stats:" line of qosland's log, without the prefix (n >= 1).
+stats_line() {
+  grep '^stats:' "$QLOG" | sed -n "${1}p" | sed 's/^stats: //'
+}
+nr_stats_lines() { grep -c '^stats:' "$QLOG"; }
+
+# start_load SECONDS PREFIX: 8 x nproc hogs and the frame pipeline, in the
+# background; results in /tmp/PREFIX.hog and /tmp/PREFIX.frames.
+start_load() {
+  hog --threads "$HOGS" --seconds "$1" > "/tmp/$2.hog" 2>&1 &
+  HOG_PID=$!
+  frame_pipeline --seconds "$1" --loops-per-ms "$LOOPS_PER_MS" > "/tmp/$2.frames" 2>&1 &
+  FRAMES_PID=$!
+}
+# wait_load PREFIX: waits for both, reports their lines and exit codes.
+wait_load() {
+  wait "$HOG_PID"; hog_rc=$?
+  wait "$FRAMES_PID"; frames_rc=$?
+  say "$1_hog_rc=$hog_rc"
+  say "$1_frames_rc=$frames_rc"
+  say "$1_$(cat /tmp/$1.hog)"
+  say "$1_$(cat /tmp/$1.frames)"
+}
+
+dump_dmesg() {
+  dmesg | grep -i 'sched_ext' | while read -r l; do say "dmesg: $l"; done
+}
+dump_log() {
+  while read -r l; do say "log: $l"; done < "$QLOG"
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Boots a Debian sched_ext kernel in QEMU (TCG) with the test bed's initramfs
+# and runs guest scenarios in that one boot; the serial console goes to LOG.
+#   run-vm.sh --build BUILD_DIR --kernel PACKAGE --scenarios "a b c" --log LOG
+#             [--smp SPEC] [--mem SIZE] [--timeout SECONDS]
+# Exit 0 when the guest ran every scenario and powered off, 1 otherwise (with
+# the reason). Whether each scenario passed is for tests/vm/check.py to say.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build="" kernel="" scenarios="" log="" smp=2 mem=2G timeout_s=900
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build=$2; shift 2 ;;
+    --kernel) kernel=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
+    --log) log=$2; shift 2 ;;
+    --smp) smp=$2; shift 2 ;;
+    --mem) mem=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    *) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -n "$build" ] && [ -n "$kernel" ] && [ -n "$scenarios" ] && [ -n "$log" ] || {
+  echo "usage: run-vm.sh --build DIR --kernel PACKAGE --scenarios \"a b\" --log LOG" >&2; exit 2; }
+command -v qemu-system-x86_64 >/dev/null || {
+  echo "run-vm: qemu-system-x86_64 is missing: run .ci/install-deps.sh" >&2; exit 1; }
+
+vmlinuz=$("$here/fetch-kernel.sh" "$kernel") || {
+  echo "run-vm: could not fetch kernel $kernel" >&2; exit 1; }
+mkdir -p "$(dirname "$log")"
+initrd="$(dirname "$log")/initramfs-$$.cpio.gz"
+trap 'rm -f "$initrd"' EXIT
+"$here/mkinitramfs.sh" "$build" "$initrd" >&2
+
+list=$(echo "$scenarios" | tr ' ' ',')
+echo "run-vm: booting $kernel (smp $smp) for scenarios: $scenarios" >&2
+start=$(date +%s)
+set +e
+timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
+  -accel tcg,thread=single -cpu max -smp "$smp" -m "$mem" \
+  -kernel "$vmlinuz" -initrd "$initrd" \
+  -append "console=ttyS0 quiet loglevel=3 panic=-1 qosland.scenarios=$list" \
+  -nographic -no-reboot -monitor none -serial stdio < /dev/null > "$log" 2>&1
+rc=$?
+set -e
+echo "run-vm: guest ran for $(( $(date +%s) - start )) s (qemu exit $rc); log: $log" >&2
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+  echo "run-vm: the VM did not finish within $timeout_s s; last lines:" >&2
+  tail -n 20 "$log" >&2
+  exit 1
+fi
+if ! grep -q '^@@ done' "$log"; then
+  echo "run-vm: the guest did not complete its scenarios; last lines:" >&2
+  tail -n 30 "$log" >&2
+  exit 1
+fi

@@ -1,0 +1,89 @@
+#include "core/wire_codec.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "bpf/qosland_wire.h"
+
+namespace qosland::core {
+namespace {
+
+std::vector<std::byte> Bytes(const qosland_queued& w) {
+  std::vector<std::byte> b(sizeof(w));
+  std::memcpy(b.data(), &w, sizeof(w));
+  return b;
+}
+
+// Checks that every field BPF writes reaches the loop unchanged.
+TEST(WireCodecTest, DecodesAQueuedRecord) {
+  qosland_queued w{};
+  w.pid = 1234;
+  w.tgid = 1200;
+  w.cookie = 99;
+  w.gen = 7;
+  w.enq_ns = 5'000'000'000ull;
+  w.runtime_ns = 1'500'000;
+  w.kind = QOSLAND_REC_QUEUED;
+  w.flags = QOSLAND_QF_WAKEUP;
+  w.prev_cpu = 3;
+  w.weight = 250;
+  w.nr_cpus_allowed = 8;
+  const auto t = DecodeQueued(Bytes(w));
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->kind, QueuedTask::Kind::kQueued);
+  EXPECT_EQ(t->pid, 1234);
+  EXPECT_EQ(t->tgid, 1200);
+  EXPECT_EQ(t->cookie, 99u);
+  EXPECT_EQ(t->gen, 7u);
+  EXPECT_EQ(t->enq_ns, 5'000'000'000ull);
+  EXPECT_EQ(t->runtime_ns, 1'500'000u);
+  EXPECT_EQ(t->prev_cpu, 3);
+  EXPECT_EQ(t->weight, 250u);
+  EXPECT_EQ(t->nr_cpus_allowed, 8u);
+  EXPECT_TRUE(t->wakeup);
+  EXPECT_FALSE(t->kthread);
+}
+
+// Checks that records of the wrong size or kind are refused, not misread.
+TEST(WireCodecTest, RefusesMalformedRecords) {
+  qosland_queued w{};
+  w.kind = QOSLAND_REC_QUEUED;
+  auto b = Bytes(w);
+  EXPECT_FALSE(DecodeQueued(std::span(b.data(), b.size() - 8)).has_value());
+  w.kind = 77;
+  EXPECT_FALSE(DecodeQueued(Bytes(w)).has_value());
+  w.kind = QOSLAND_REC_EXIT;
+  ASSERT_TRUE(DecodeQueued(Bytes(w)).has_value());
+  EXPECT_EQ(DecodeQueued(Bytes(w))->kind, QueuedTask::Kind::kExit);
+}
+
+// Checks that a decision for "any CPU" and its keys are encoded as BPF expects.
+TEST(WireCodecTest, EncodesADecision) {
+  qosland_dispatch out{};
+  EncodeDispatch({.pid = 5, .cpu = -7, .cookie = 3, .gen = 9, .slice_ns = 100, .vtime = 42}, &out);
+  EXPECT_EQ(out.pid, 5);
+  EXPECT_EQ(out.cpu, QOSLAND_CPU_ANY);
+  EXPECT_EQ(out.cookie, 3u);
+  EXPECT_EQ(out.gen, 9u);
+  EXPECT_EQ(out.slice_ns, 100u);
+  EXPECT_EQ(out.vtime, 42u);
+}
+
+// Checks that per-CPU counters and gauges add up (gauges may be negative per CPU).
+TEST(WireCodecTest, SumsPerCpuStats) {
+  qosland_bpf_stats cpus[2]{};
+  cpus[0].nr_user_dispatches = 10;
+  cpus[1].nr_user_dispatches = 5;
+  cpus[0].nr_runnable = 4;
+  cpus[1].nr_runnable = -1;
+  cpus[1].nr_congested = 2;
+  const BpfStats s = SumBpfStats(cpus);
+  EXPECT_EQ(s.user_dispatches, 15u);
+  EXPECT_EQ(s.runnable, 3);
+  EXPECT_EQ(s.bpf_dispatches(), 2u);
+}
+
+}  // namespace
+}  // namespace qosland::core

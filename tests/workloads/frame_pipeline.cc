@@ -1,0 +1,196 @@
+// frame_pipeline: a game's frame chain, to measure what a player would feel.
+//
+// Every period (16.7 ms, 60 Hz) a timer thread wakes the main thread, which
+// does 2 ms of CPU work, wakes 2 workers (1 ms each) and waits for both, then
+// wakes the compositor (0.3 ms). Frame latency is timer expiry to compositor
+// done; a frame misses when its latency exceeds the period. A tick that comes
+// while the previous frame is still in flight is dropped (a game cannot start
+// a frame before it finished the last) and counts as a miss.
+//
+//   frame_pipeline --calibrate                  # on an idle machine
+//   frame_pipeline --seconds S --loops-per-ms L [--period-us P]
+//
+// CPU work is calibrated where the pipeline runs (in the VM), never on the host.
+#include <semaphore.h>
+#include <time.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "workload_common.h"
+
+namespace {
+
+using namespace qosland::workloads;
+
+constexpr uint64_t kWindowNs = 5'000'000'000ull;
+enum Thread { kTimer, kMain, kWorker0, kWorker1, kCompositor, kNrThreads };
+const char* const kThreadNames[kNrThreads] = {"timer", "main", "worker0", "worker1", "compositor"};
+
+struct Pipeline {
+  uint64_t loops_per_ms = 0;
+  uint64_t period_ns = 16'666'667;
+  uint64_t start_ns = 0;
+  std::atomic<bool> stop{false};
+  std::atomic<bool> in_flight{false};
+  uint64_t frame_expiry_ns = 0;  // handed over through the semaphores
+  sem_t go_main, go_worker[2], worker_done, go_compositor;
+  ProgressWindows progress[kNrThreads];
+  std::vector<uint64_t> latencies_ns;  // completed frames
+  uint64_t ticks = 0, dropped = 0;
+
+  // CPU work of `us` microseconds, marking progress as it goes.
+  void Work(Thread who, uint64_t us) {
+    const uint64_t total = loops_per_ms * us / 1000;
+    constexpr uint64_t kChunk = 2000;
+    for (uint64_t done = 0; done < total; done += kChunk) {
+      Burn(std::min(kChunk, total - done), done);
+      progress[who].Mark(start_ns, kWindowNs, NowNs());
+    }
+  }
+};
+
+void Wait(sem_t* s) {
+  while (sem_wait(s) != 0) {
+  }
+}
+
+void TimerThread(Pipeline& p, uint64_t end_ns) {
+  uint64_t next = p.start_ns + p.period_ns;
+  while (next <= end_ns) {
+    timespec ts{static_cast<time_t>(next / 1'000'000'000ull), static_cast<long>(next % 1'000'000'000ull)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {
+    }
+    p.progress[kTimer].Mark(p.start_ns, kWindowNs, NowNs());
+    ++p.ticks;
+    if (p.in_flight.load(std::memory_order_acquire)) {
+      ++p.dropped;
+    } else {
+      p.in_flight.store(true, std::memory_order_relaxed);
+      p.frame_expiry_ns = next;
+      sem_post(&p.go_main);
+    }
+    next += p.period_ns;
+  }
+  p.stop = true;
+  sem_post(&p.go_main);
+}
+
+void MainThread(Pipeline& p) {
+  for (;;) {
+    Wait(&p.go_main);
+    if (p.stop) break;
+    p.progress[kMain].Mark(p.start_ns, kWindowNs, NowNs());
+    p.Work(kMain, 2000);
+    sem_post(&p.go_worker[0]);
+    sem_post(&p.go_worker[1]);
+    Wait(&p.worker_done);
+    Wait(&p.worker_done);
+    sem_post(&p.go_compositor);
+  }
+  sem_post(&p.go_worker[0]);
+  sem_post(&p.go_worker[1]);
+  sem_post(&p.go_compositor);
+}
+
+void WorkerThread(Pipeline& p, int i) {
+  const Thread me = i == 0 ? kWorker0 : kWorker1;
+  for (;;) {
+    Wait(&p.go_worker[i]);
+    if (p.stop) break;
+    p.progress[me].Mark(p.start_ns, kWindowNs, NowNs());
+    p.Work(me, 1000);
+    sem_post(&p.worker_done);
+  }
+}
+
+void CompositorThread(Pipeline& p) {
+  for (;;) {
+    Wait(&p.go_compositor);
+    if (p.stop) break;
+    p.progress[kCompositor].Mark(p.start_ns, kWindowNs, NowNs());
+    p.Work(kCompositor, 300);
+    p.latencies_ns.push_back(NowNs() - p.frame_expiry_ns);
+    p.in_flight.store(false, std::memory_order_release);
+  }
+}
+
+double PercentileUs(const std::vector<uint64_t>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  size_t idx = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  idx = std::clamp<size_t>(idx, 1, sorted.size()) - 1;
+  return static_cast<double>(sorted[idx]) / 1000.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 0;
+  uint64_t loops_per_ms = 0;
+  uint64_t period_us = 16667;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--calibrate")) {
+      std::printf("calibrate: loops_per_ms=%llu\n", static_cast<unsigned long long>(CalibrateLoopsPerMs()));
+      return 0;
+    }
+    if (i + 1 >= argc) break;
+    if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--loops-per-ms")) loops_per_ms = std::strtoull(argv[++i], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--period-us")) period_us = std::strtoull(argv[++i], nullptr, 10);
+  }
+  if (seconds <= 0 || loops_per_ms == 0 || period_us == 0) {
+    std::fprintf(stderr, "usage: frame_pipeline --calibrate | --seconds S --loops-per-ms L [--period-us P]\n");
+    return 2;
+  }
+  Pipeline p;
+  p.loops_per_ms = loops_per_ms;
+  p.period_ns = period_us * 1000;
+  p.latencies_ns.reserve(static_cast<size_t>(seconds * 1e9 / static_cast<double>(p.period_ns)) + 16);
+  sem_init(&p.go_main, 0, 0);
+  sem_init(&p.go_worker[0], 0, 0);
+  sem_init(&p.go_worker[1], 0, 0);
+  sem_init(&p.worker_done, 0, 0);
+  sem_init(&p.go_compositor, 0, 0);
+  p.start_ns = NowNs();
+  const uint64_t end_ns = p.start_ns + static_cast<uint64_t>(seconds * 1e9);
+
+  std::thread compositor(CompositorThread, std::ref(p));
+  std::thread w0(WorkerThread, std::ref(p), 0);
+  std::thread w1(WorkerThread, std::ref(p), 1);
+  std::thread main_thread(MainThread, std::ref(p));
+  std::thread timer(TimerThread, std::ref(p), end_ns);
+  timer.join();
+  main_thread.join();
+  w0.join();
+  w1.join();
+  compositor.join();
+
+  std::vector<uint64_t> sorted = p.latencies_ns;
+  std::sort(sorted.begin(), sorted.end());
+  uint64_t late = 0;
+  for (uint64_t l : sorted) late += l > p.period_ns ? 1 : 0;
+  const int full_windows = static_cast<int>(seconds * 1e9 / kWindowNs);
+  int starved = 0;
+  std::string starved_names;
+  for (int t = 0; t < kNrThreads; ++t) {
+    if (p.progress[t].Missing(full_windows) > 0) {
+      ++starved;
+      starved_names += std::string(starved_names.empty() ? "" : ",") + kThreadNames[t];
+    }
+  }
+  std::printf(
+      "frames: ticks=%llu done=%zu dropped=%llu late=%llu misses=%llu p50_us=%.0f p95_us=%.0f "
+      "p99_us=%.0f max_us=%.0f windows=%d starved=%d%s%s\n",
+      static_cast<unsigned long long>(p.ticks), sorted.size(), static_cast<unsigned long long>(p.dropped),
+      static_cast<unsigned long long>(late), static_cast<unsigned long long>(p.dropped + late),
+      PercentileUs(sorted, 0.50), PercentileUs(sorted, 0.95), PercentileUs(sorted, 0.99),
+      sorted.empty() ? 0.0 : static_cast<double>(sorted.back()) / 1000.0, full_windows, starved,
+      starved ? " starved_threads=" : "", starved_names.c_str());
+  return 0;
+}
