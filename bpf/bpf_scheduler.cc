@@ -103,6 +103,8 @@ std::optional<ExitInfo> BpfScheduler::Exited() const {
                   strnlen(const_cast<const char*>(info->reason), sizeof(info->reason)));
   e.msg.assign(const_cast<const char*>(info->msg),
                strnlen(const_cast<const char*>(info->msg), sizeof(info->msg)));
+  e.dump.assign(const_cast<const char*>(info->dump),
+                strnlen(const_cast<const char*>(info->dump), sizeof(info->dump)));
   return e;
 }
 

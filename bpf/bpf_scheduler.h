@@ -42,6 +42,7 @@ struct ExitInfo {
   int64_t exit_code = 0;
   std::string reason;
   std::string msg;
+  std::string dump;  // the kernel's state dump (error exits only)
   // The kernel ejected qosland because of an error (not an unregistration).
   bool is_error() const { return kind >= 1024; }
 };

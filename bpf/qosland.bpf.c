@@ -333,12 +333,12 @@ s32 QOSLAND_OPS_SLEEPABLE(qosland_init)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
 	s32 err;
-	u32 i;
+	int i;
 
-	/* User space refuses to load on such a machine with a clear message. */
 	if (nr_cpus > MAX_CPUS)
 		return -E2BIG;
-	for (i = 0; i < MAX_CPUS && i < nr_cpus; i++) {
+	/* An open-coded iterator: the verifier need not walk every CPU. */
+	bpf_for(i, 0, nr_cpus) {
 		err = scx_bpf_create_dsq(i, -1);
 		if (err)
 			return err;
@@ -353,6 +353,8 @@ void QOSLAND_OPS(qosland_exit, struct scx_exit_info *ei)
 {
 	bpf_probe_read_kernel_str(exit_info.reason, sizeof(exit_info.reason), ei->reason);
 	bpf_probe_read_kernel_str(exit_info.msg, sizeof(exit_info.msg), ei->msg);
+	if (ei->dump)
+		bpf_probe_read_kernel_str(exit_info.dump, sizeof(exit_info.dump), ei->dump);
 	exit_info.exit_code = ei->exit_code;
 	/* Written last: user space polls kind, then reads the strings. x86 keeps
 	 * stores in order; the barrier keeps the compiler from reordering them. */
@@ -385,5 +387,6 @@ struct sched_ext_ops qosland_ops = {
 	.exit = (void *)qosland_exit,
 	.dispatch_max_batch = DISPATCH_BATCH,
 	.timeout_ms = 5000,
+	.exit_dump_len = QOSLAND_EXIT_DUMP_LEN,
 	.name = "qosland",
 };

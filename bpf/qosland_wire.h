@@ -90,11 +90,13 @@ struct qosland_bpf_stats {
 /* Filled by ops.exit; user space reads it when the kernel ejects qosland. */
 #define QOSLAND_EXIT_REASON_LEN 128
 #define QOSLAND_EXIT_MSG_LEN 1024
+#define QOSLAND_EXIT_DUMP_LEN 32768
 struct qosland_exit_info {
 	__s64 kind;               /* enum scx_exit_kind; 0 while running */
 	__s64 exit_code;
 	char reason[QOSLAND_EXIT_REASON_LEN];
 	char msg[QOSLAND_EXIT_MSG_LEN];
+	char dump[QOSLAND_EXIT_DUMP_LEN]; /* the kernel's state dump on an error exit */
 };
 
 #endif /* QOSLAND_BPF_QOSLAND_WIRE_H_ */

@@ -165,6 +165,7 @@ int Run(const RunOptions& o) {
   const std::string final_line = status_line();
   if (ejected) {
     std::printf("final: %s\n", final_line.c_str());
+    if (o.verbose && !ejected->dump.empty()) std::fprintf(stderr, "%s\n", ejected->dump.c_str());
     return Fail("the kernel stopped qosland: " + DescribeExit(*ejected) +
                 "; every task is back on the kernel's default scheduler");
   }

@@ -18,18 +18,15 @@ VruntimePolicy::VruntimePolicy(const PolicyConfig& config)
   heap_.reserve(config.max_tasks);
 }
 
-void VruntimePolicy::OnTaskNew(const TaskNew& task) { vruntime_[task.slot] = min_vruntime_; }
+void VruntimePolicy::OnTaskNew(const TaskNew& task) { vruntime_[task.slot] = vtime_now_; }
 
 void VruntimePolicy::OnTaskExit(TaskSlot slot) { vruntime_[slot] = 0; }
 
 void VruntimePolicy::OnRunnable(const Runnable& event) {
   assert(event.slot < config_.max_tasks);
   const uint32_t weight = std::max<uint32_t>(event.weight, 1);
-  uint64_t vr = vruntime_[event.slot] + event.runtime_ns * kDefaultWeight / weight;
-  if (event.wakeup) {
-    const uint64_t floor = min_vruntime_ > config_.slice_ns ? min_vruntime_ - config_.slice_ns : 0;
-    vr = std::max(vr, floor);
-  }
+  const uint64_t floor = vtime_now_ > config_.slice_ns ? vtime_now_ - config_.slice_ns : 0;
+  const uint64_t vr = std::max(vruntime_[event.slot] + event.runtime_ns * kDefaultWeight / weight, floor);
   vruntime_[event.slot] = vr;
   heap_.push_back(Entry{vr, seq_++, event.slot});
   std::push_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) {
@@ -44,7 +41,7 @@ bool VruntimePolicy::PickNext(Decision* out) {
   });
   const Entry e = heap_.back();
   heap_.pop_back();
-  min_vruntime_ = std::max(min_vruntime_, e.vruntime);
+  vtime_now_ = std::max(vtime_now_, e.vruntime);
   *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = config_.slice_ns, .vtime = e.vruntime};
   return true;
 }

@@ -5,11 +5,22 @@
 // nice 0 task's). Waiting tasks run in vruntime order, so CPU time splits in
 // proportion to weight among tasks that are always runnable.
 //
-// Sleeper credit: a task that wakes after a long sleep restarts at
-// max(its vruntime, min_vruntime - slice_ns): it runs soon (it is behind) but
-// cannot claim the CPU for longer than one slice on the strength of its sleep.
+// Lag cap: every task that becomes runnable restarts at no less than
+// vtime_now - slice_ns, where vtime_now is the largest vruntime dispatched so
+// far. A task that slept (or sat behind others) runs soon, but its past buys
+// it at most one slice ahead of the rest. The cap applies to every task, not
+// only to sleepers: decisions leave for the kernel's queue as soon as they are
+// made, so the policy cannot see the minimum over runnable tasks the way CFS
+// does, and without the cap one low-weight task (whose vruntime leaps ahead)
+// would push vtime_now past every hog and make each waking task wait behind
+// all of them.
 //
-// New tasks start at min_vruntime (no credit, no debt). Decisions carry the
+// Starvation bound: a waiting task's vtime is at most vtime_now + its own
+// last charge (runtime x 100 / weight), and everyone ahead of it in the
+// kernel's queue has vtime >= vtime_now - slice_ns; with N runnable tasks of
+// weight >= w it waits at most about N x slice_ns x (1 + 100 / w) / nr_cpus.
+//
+// New tasks start at vtime_now (no credit, no debt). Decisions carry the
 // vruntime as vtime, so order holds across batches in the kernel's queues.
 #ifndef QOSLAND_POLICY_VRUNTIME_POLICY_H_
 #define QOSLAND_POLICY_VRUNTIME_POLICY_H_
@@ -32,7 +43,7 @@ class VruntimePolicy final : public Policy {
   bool PickNext(Decision* out) override;
   uint32_t nr_queued() const override { return static_cast<uint32_t>(heap_.size()); }
 
-  uint64_t min_vruntime() const { return min_vruntime_; }
+  uint64_t vtime_now() const { return vtime_now_; }
   uint64_t vruntime(TaskSlot slot) const { return vruntime_[slot]; }
 
  private:
@@ -45,7 +56,7 @@ class VruntimePolicy final : public Policy {
   PolicyConfig config_;
   std::vector<uint64_t> vruntime_;  // per slot
   std::vector<Entry> heap_;         // min-heap on (vruntime, seq); capacity max_tasks
-  uint64_t min_vruntime_ = 0;
+  uint64_t vtime_now_ = 0;  // largest vruntime dispatched so far
   uint64_t seq_ = 0;
 };
 

@@ -28,6 +28,7 @@ command -v qemu-system-x86_64 >/dev/null || {
 vmlinuz=$("$here/fetch-kernel.sh" "$kernel") || {
   echo "run-vm: could not fetch kernel $kernel" >&2; exit 1; }
 mkdir -p "$(dirname "$log")"
+rm -f "$log"  # a failed boot must never leave an old log to judge
 initrd="$(dirname "$log")/initramfs-$$.cpio.gz"
 trap 'rm -f "$initrd"' EXIT
 "$here/mkinitramfs.sh" "$build" "$initrd" >&2

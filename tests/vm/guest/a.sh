@@ -1,9 +1,9 @@
 # Scenario a: qosland schedules through user space under 8 x nproc hogs plus
 # the frame pipeline, then unloads cleanly on SIGINT.
-. /scenarios/lib.sh
+. "$(dirname "$0")/lib.sh"
 dmesg -c > /dev/null
 start_qosland --stats-interval 1
-wait_state enabled 120
+wait_enabled 120 || exit 1
 say "state_started=$(cat $SE/state)"
 say "ops=$(cat $SE/root/ops 2>/dev/null)"
 sleep 2

@@ -1,9 +1,9 @@
 # Scenario b: kill -9 qosland under load: the kernel reverts to its default
 # scheduler and the workload runs to the end.
-. /scenarios/lib.sh
+. "$(dirname "$0")/lib.sh"
 dmesg -c > /dev/null
 start_qosland --stats-interval 1
-wait_state enabled 120
+wait_enabled 120 || exit 1
 say "state_started=$(cat $SE/state)"
 start_load 20 load
 sleep 8

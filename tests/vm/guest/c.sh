@@ -1,10 +1,10 @@
 # Scenario c: the clear-error cases. A second qosland while one is loaded, and
 # qosland run by a user who is not root: one sentence, non-zero exit, and the
 # running qosland is not disturbed.
-. /scenarios/lib.sh
+. "$(dirname "$0")/lib.sh"
 dmesg -c > /dev/null
 start_qosland --stats-interval 1
-wait_state enabled 120
+wait_enabled 120 || exit 1
 say "state_started=$(cat $SE/state)"
 qosland --exit-after 5 > /tmp/c.second 2>&1
 say "second_rc=$?"

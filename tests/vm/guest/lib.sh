@@ -21,6 +21,18 @@ wait_state() {
   return 0
 }
 
+# wait_enabled SECONDS: until qosland is enabled; gives up early if it died.
+wait_enabled() {
+  i=0
+  while [ "$(cat $SE/state 2>/dev/null)" != "enabled" ]; do
+    i=$((i + 1))
+    kill -0 "$QPID" 2>/dev/null || { say "qosland_died_at_start=1"; dump_log; return 1; }
+    [ $i -gt $(($1 * 10)) ] && return 1
+    sleep 0.1
+  done
+  return 0
+}
+
 start_qosland() {
   qosland "$@" > "$QLOG" 2>&1 &
   QPID=$!
