@@ -37,7 +37,9 @@ struct Pipeline {
   uint64_t loops_per_ms = 0;
   uint64_t period_ns = 16'666'667;
   uint64_t start_ns = 0;
-  std::atomic<bool> stop{false};
+  std::atomic<bool> stop{false};  // timer -> main: no more frames
+  std::atomic<bool> quit{false};  // main -> the others: exit (set after main's last frame)
+  std::atomic<uint64_t> compose_requests{0};
   std::atomic<bool> in_flight{false};
   uint64_t frame_expiry_ns = 0;  // handed over through the semaphores
   sem_t go_main, go_worker[2], worker_done, go_compositor;
@@ -92,8 +94,12 @@ void MainThread(Pipeline& p) {
     sem_post(&p.go_worker[1]);
     Wait(&p.worker_done);
     Wait(&p.worker_done);
+    p.compose_requests.fetch_add(1, std::memory_order_release);
     sem_post(&p.go_compositor);
   }
+  // Only now may the others exit: every frame main started has been through
+  // the workers, so a worker never sees quit with a frame pending.
+  p.quit = true;
   sem_post(&p.go_worker[0]);
   sem_post(&p.go_worker[1]);
   sem_post(&p.go_compositor);
@@ -103,7 +109,7 @@ void WorkerThread(Pipeline& p, int i) {
   const Thread me = i == 0 ? kWorker0 : kWorker1;
   for (;;) {
     Wait(&p.go_worker[i]);
-    if (p.stop) break;
+    if (p.quit) break;
     p.progress[me].Mark(p.start_ns, kWindowNs, NowNs());
     p.Work(me, 1000);
     sem_post(&p.worker_done);
@@ -111,9 +117,11 @@ void WorkerThread(Pipeline& p, int i) {
 }
 
 void CompositorThread(Pipeline& p) {
-  for (;;) {
+  // The last frame's post may arrive after quit is set: compose every frame
+  // main asked for, and exit on the post that carries no frame.
+  for (uint64_t composed = 0;; ++composed) {
     Wait(&p.go_compositor);
-    if (p.stop) break;
+    if (composed == p.compose_requests.load(std::memory_order_acquire)) break;
     p.progress[kCompositor].Mark(p.start_ns, kWindowNs, NowNs());
     p.Work(kCompositor, 300);
     p.latencies_ns.push_back(NowNs() - p.frame_expiry_ns);

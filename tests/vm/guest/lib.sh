@@ -69,10 +69,27 @@ start_load() {
   frame_pipeline --seconds "$1" --loops-per-ms "$LOOPS_PER_MS" > "/tmp/$2.frames" 2>&1 &
   FRAMES_PID=$!
 }
-# wait_load PREFIX: waits for both, reports their lines and exit codes.
+# wait_pid PID SECONDS: waits for a background job; kill -9 after SECONDS
+# (reported as <name>_hung=1). Sets WRC to its exit status.
+wait_pid() {
+  i=0
+  while kill -0 "$1" 2>/dev/null; do
+    i=$((i + 1))
+    if [ $i -gt $(($2 * 10)) ]; then
+      say "pid_$1_hung=1"
+      kill -9 "$1"
+      break
+    fi
+    sleep 0.1
+  done
+  wait "$1"
+  WRC=$?
+}
+
+# wait_load PREFIX: waits for both (bounded), reports their lines and exit codes.
 wait_load() {
-  wait "$HOG_PID"; hog_rc=$?
-  wait "$FRAMES_PID"; frames_rc=$?
+  wait_pid "$HOG_PID" 120; hog_rc=$WRC
+  wait_pid "$FRAMES_PID" 120; frames_rc=$WRC
   say "$1_hog_rc=$hog_rc"
   say "$1_frames_rc=$frames_rc"
   say "$1_$(cat /tmp/$1.hog)"
