@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 main_pkgs=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git python3
   clang-19 llvm-19 libclang-rt-19-dev
   libelf-dev zlib1g-dev libzstd-dev
   libcli11-dev libspdlog-dev libfmt-dev libconcurrentqueue-dev

@@ -106,7 +106,9 @@ int Run(const RunOptions& o) {
   });
 
   const auto start = Clock::now();
-  const uint64_t faults_base = core::PageFaults();
+  // Faults are counted from the moment qosland schedules: set-up (the attach
+  // thread, first-touch of buffers) is not the steady state being watched.
+  uint64_t faults_base = core::PageFaults();
   const bool tty = isatty(STDOUT_FILENO);
   const auto interval = std::chrono::duration<double>(o.stats_interval_s);
   auto next_stats = start + std::chrono::duration_cast<Clock::duration>(interval);
@@ -129,6 +131,7 @@ int Run(const RunOptions& o) {
       announced = true;
       spdlog::info("qosland is scheduling with policy '{}' ({}), slice {} us", o.policy,
                    o.partial ? "tasks that ask for SCHED_EXT" : "all tasks", o.slice_us);
+      faults_base = core::PageFaults();
     }
     if (auto e = (*sched)->Exited(); e && attached > 0) {
       ejected = e;

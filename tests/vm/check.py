@@ -135,7 +135,7 @@ def main():
     except OSError as e:
         print(f"FAIL: no VM log at {path} ({e.strerror}): the VM boot did not run or failed; see the vm_boot test")
         return 1
-    boot = re.search(r"^@@ boot (.*)$", text, re.M)
+    boot = re.search(r"@@ boot (.*)$", text, re.M)
     print(f"scenario {scenario}: {boot.group(1) if boot else 'no boot line'}")
     end = re.search(rf"^@@ end {re.escape(scenario)} rc=(\d+)", text, re.M)
     if not end:

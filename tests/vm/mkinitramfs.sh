@@ -11,6 +11,8 @@ out=${2:?usage: mkinitramfs.sh BUILD_DIR OUTPUT}
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,scenarios}
+chmod 0755 "$root"  # mktemp made it 0700: users other than root could not reach anything
+chmod 1777 "$root/tmp"
 
 cp /bin/busybox "$root/bin/busybox"
 for b in qosland; do install -m 0755 "$build/cli/$b" "$root/usr/bin/$b"; done

@@ -2,7 +2,7 @@
 # the frame pipeline, then unloads cleanly on SIGINT.
 . "$(dirname "$0")/lib.sh"
 dmesg -c > /dev/null
-start_qosland --stats-interval 1
+start_qosland --stats-interval 1 -v
 wait_enabled 120 || exit 1
 say "state_started=$(cat $SE/state)"
 say "ops=$(cat $SE/root/ops 2>/dev/null)"

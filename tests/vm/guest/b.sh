@@ -2,7 +2,7 @@
 # scheduler and the workload runs to the end.
 . "$(dirname "$0")/lib.sh"
 dmesg -c > /dev/null
-start_qosland --stats-interval 1
+start_qosland --stats-interval 1 -v
 wait_enabled 120 || exit 1
 say "state_started=$(cat $SE/state)"
 start_load 20 load

@@ -99,6 +99,8 @@ wait_load() {
 dump_dmesg() {
   dmesg | grep -i 'sched_ext' | while read -r l; do say "dmesg: $l"; done
 }
+# qosland's log without libbpf's load-time chatter (-v): status lines, exit
+# reason and, after an error exit, the kernel's state dump.
 dump_log() {
-  while read -r l; do say "log: $l"; done < "$QLOG"
+  grep -v '^libbpf: ' "$QLOG" | while read -r l; do say "log: $l"; done
 }
