@@ -15,11 +15,17 @@
  * What never goes to user space (the hot paths):
  *   - a wakeup that finds an idle CPU: ops.select_cpu inserts the task into
  *     that CPU's local DSQ at once;
- *   - per-CPU kernel threads (they may be what user space itself waits on);
+ *   - kernel threads: user space may be waiting on any of them (khugepaged
+ *     holding qosland's mmap_lock while qosland takes a page fault, kworkers
+ *     doing its I/O or memory reclaim): queued behind user space they would
+ *     deadlock until the watchdog fires. Per-CPU ones go to their CPU's local
+ *     DSQ, the others to the fallback DSQ;
  *   - the user-space scheduler's own threads: inserted into the local DSQ with
  *     SCX_ENQ_PREEMPT, so the scheduler never waits behind what it schedules;
  *   - any task when the ring buffer is full (congestion): it goes to the FIFO
  *     fallback DSQ, which every CPU drains first, and is counted.
+ * What BPF dispatches itself is counted (idle, kthread, self, congested), so
+ * the share of dispatches decided in user space is always visible.
  *
  * Stale decisions: every enqueue bumps the task's generation; a decision whose
  * (cookie, generation) no longer matches, or whose task was dequeued in the
@@ -70,6 +76,7 @@ struct task_ctx {
 	u64 gen;
 	u64 last_run_at;  /* ns; when the task last started running */
 	u64 runtime_acc;  /* ns of CPU used since the last record */
+	u64 enq_at;       /* ns; when the last record was sent */
 	bool waiting;     /* in user space's hands: a decision may apply */
 };
 
@@ -122,9 +129,9 @@ static bool is_usersched(const struct task_struct *p)
 	return usersched_tgid && p->tgid == usersched_tgid;
 }
 
-static bool is_percpu_kthread(const struct task_struct *p)
+static bool is_kthread(const struct task_struct *p)
 {
-	return (p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1;
+	return p->flags & PF_KTHREAD;
 }
 
 /* Wake an idle CPU that may run @p, so a task inserted into a shared DSQ does
@@ -160,8 +167,13 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 		STAT_ADD(nr_self_dispatches, 1);
 		return;
 	}
-	if (is_percpu_kthread(p)) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags);
+	if (is_kthread(p)) {
+		if (p->nr_cpus_allowed == 1) {
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags);
+		} else {
+			scx_bpf_dsq_insert(p, FALLBACK_DSQ, default_slice_ns, enq_flags);
+			kick_idle_cpu_for(p);
+		}
 		STAT_ADD(nr_kthread_dispatches, 1);
 		return;
 	}
@@ -183,10 +195,10 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->cookie = tctx->cookie;
 	rec->gen = tctx->gen;
 	rec->enq_ns = bpf_ktime_get_ns();
+	tctx->enq_at = rec->enq_ns;
 	rec->runtime_ns = tctx->runtime_acc;
 	rec->kind = QOSLAND_REC_QUEUED;
-	rec->flags = ((enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0) |
-		     ((p->flags & PF_KTHREAD) ? QOSLAND_QF_KTHREAD : 0);
+	rec->flags = (enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0;
 	rec->prev_cpu = scx_bpf_task_cpu(p);
 	rec->weight = p->scx.weight;
 	rec->nr_cpus_allowed = p->nr_cpus_allowed;
@@ -214,6 +226,25 @@ struct drain_ctx {
 	u32 nr;
 };
 
+static void record_decision_delay(u64 delay_ns)
+{
+	struct qosland_bpf_stats *s = get_stats();
+	u64 us = delay_ns / 1000;
+	u32 b = 0;
+
+	if (!s)
+		return;
+	/* floor(log2(us)), capped at the last bucket; no loop for the verifier. */
+	if (us >= (1ULL << 16)) { b += 16; us >>= 16; }
+	if (us >= (1ULL << 8)) { b += 8; us >>= 8; }
+	if (us >= (1ULL << 4)) { b += 4; us >>= 4; }
+	if (us >= (1ULL << 2)) { b += 2; us >>= 2; }
+	if (us >= (1ULL << 1)) { b += 1; }
+	if (b >= QOSLAND_DELAY_BUCKETS)
+		b = QOSLAND_DELAY_BUCKETS - 1;
+	s->decision_delay_hist[b]++;
+}
+
 static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 {
 	struct drain_ctx *dctx = data;
@@ -239,6 +270,7 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 	}
 	tctx->waiting = false;
 	STAT_ADD(nr_queued, -1);
+	record_decision_delay(bpf_ktime_get_ns() - tctx->enq_at);
 
 	if (d.cpu >= 0 && d.cpu < MAX_CPUS && (u32)d.cpu < scx_bpf_nr_cpu_ids() &&
 	    bpf_cpumask_test_cpu(d.cpu, p->cpus_ptr))

@@ -29,7 +29,6 @@ enum qosland_record_kind {
 /* qosland_queued.flags */
 enum qosland_queued_flags {
 	QOSLAND_QF_WAKEUP = 1u << 0, /* became runnable by a wakeup (else: preempted or slice expired) */
-	QOSLAND_QF_KTHREAD = 1u << 1, /* a kernel thread (not per-CPU: those never leave BPF) */
 };
 
 /*
@@ -67,6 +66,8 @@ struct qosland_dispatch {
 	__u64 vtime;          /* ordering key inside the target DSQ: lower runs first */
 };
 
+#define QOSLAND_DELAY_BUCKETS 24
+
 /*
  * BPF-side counters, one copy per CPU in the BPF_MAP_TYPE_PERCPU_ARRAY
  * "stats" (key 0); user space sums the copies. All counters only grow, except
@@ -77,7 +78,7 @@ struct qosland_bpf_stats {
 	__u64 nr_sent;            /* records sent to user space */
 	__u64 nr_user_dispatches; /* decisions from user space inserted into a DSQ */
 	__u64 nr_idle_dispatches; /* wakeups sent straight to an idle CPU by BPF */
-	__u64 nr_kthread_dispatches; /* per-CPU kernel threads kept in BPF */
+	__u64 nr_kthread_dispatches; /* kernel threads, kept in BPF */
 	__u64 nr_self_dispatches; /* the user-space scheduler's own threads */
 	__u64 nr_congested;       /* ring buffer full: BPF dispatched the task itself */
 	__u64 nr_stale;           /* decisions dropped (generation/cookie mismatch, task gone) */
@@ -85,6 +86,10 @@ struct qosland_bpf_stats {
 	__u64 nr_exit_lost;       /* exit records dropped because the ring was full */
 	__s64 nr_runnable;        /* gauge: runnable tasks under qosland */
 	__s64 nr_queued;          /* gauge: tasks waiting for a user-space decision */
+	/* Round trip through user space: enqueue to decision applied, as a
+	 * histogram; bucket i counts delays in [2^i, 2^(i+1)) microseconds
+	 * (bucket 0 also takes < 1 us, the last bucket everything above). */
+	__u64 decision_delay_hist[QOSLAND_DELAY_BUCKETS];
 };
 
 /* Filled by ops.exit; user space reads it when the kernel ejects qosland. */

@@ -6,6 +6,7 @@
 // keep running: when qosland goes away the kernel's default scheduler takes
 // them back.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -94,6 +95,9 @@ int Run(const RunOptions& o) {
   core::TaskTable table(o.max_tasks);
   core::DispatchLoop loop(**transport, *policy, table, {.slice_ns = pconfig.slice_ns});
 
+  // Keep khugepaged away from our memory: collapsing it takes our mmap_lock,
+  // and a page fault of ours would then wait for a kernel thread.
+  prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
   if (auto st = core::LockMemory(); !st.ok()) return Fail(st.message());
 
   // Attach on a helper thread: while the kernel switches every task over,
@@ -115,12 +119,16 @@ int Run(const RunOptions& o) {
   bool announced = false;
   std::optional<bpf::ExitInfo> ejected;
 
+  core::BpfStats previous;
   auto status_line = [&] {
+    const core::BpfStats now = (*sched)->ReadStats();
     core::StatusSnapshot snap{
         .uptime_s = std::chrono::duration<double>(Clock::now() - start).count(),
-        .bpf = (*sched)->ReadStats(),
+        .bpf = now,
         .loop = loop.stats(),
-        .page_faults = core::PageFaults() - faults_base};
+        .page_faults = core::PageFaults() - faults_base,
+        .interval = now - previous};
+    previous = now;
     return core::FormatStatusLine(snap);
   };
 

@@ -15,7 +15,23 @@ BpfStats BpfStats::operator-(const BpfStats& e) const {
   d.stale -= e.stale;
   d.bad_records -= e.bad_records;
   d.exit_lost -= e.exit_lost;
+  for (size_t i = 0; i < d.decision_delay_hist.size(); ++i) {
+    d.decision_delay_hist[i] -= e.decision_delay_hist[i];
+  }
   return d;  // gauges keep their current value
+}
+
+uint64_t BpfStats::DecisionDelayQuantileUs(double q) const {
+  uint64_t total = 0;
+  for (uint64_t n : decision_delay_hist) total += n;
+  if (total == 0) return 0;
+  const auto rank = static_cast<uint64_t>(q * static_cast<double>(total));
+  uint64_t seen = 0;
+  for (size_t i = 0; i < decision_delay_hist.size(); ++i) {
+    seen += decision_delay_hist[i];
+    if (seen > rank) return uint64_t{2} << i;  // bucket i holds [2^i, 2^(i+1)) us
+  }
+  return uint64_t{2} << (decision_delay_hist.size() - 1);
 }
 
 double UserShare(const BpfStats& s) {
@@ -27,7 +43,8 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
   char buf[320];
   std::snprintf(buf, sizeof(buf),
                 "t=%.1f runnable=%lld queued=%lld user=%llu bpf=%llu idle=%llu kthread=%llu "
-                "congested=%llu self=%llu stale=%llu faults=%llu user_share=%.1f%%",
+                "congested=%llu self=%llu stale=%llu faults=%llu user_share=%.1f%% "
+                "delay_p99_us=%llu",
                 s.uptime_s, static_cast<long long>(s.bpf.runnable),
                 static_cast<long long>(s.bpf.queued),
                 static_cast<unsigned long long>(s.bpf.user_dispatches),
@@ -37,7 +54,8 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 static_cast<unsigned long long>(s.bpf.congested),
                 static_cast<unsigned long long>(s.bpf.self_dispatches),
                 static_cast<unsigned long long>(s.bpf.stale),
-                static_cast<unsigned long long>(s.page_faults), 100.0 * UserShare(s.bpf));
+                static_cast<unsigned long long>(s.page_faults), 100.0 * UserShare(s.bpf),
+                static_cast<unsigned long long>(s.interval.DecisionDelayQuantileUs(0.99)));
   return buf;
 }
 

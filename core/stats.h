@@ -2,6 +2,7 @@
 #ifndef QOSLAND_CORE_STATS_H_
 #define QOSLAND_CORE_STATS_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -12,7 +13,7 @@ struct BpfStats {
   uint64_t sent = 0;                // records sent to user space
   uint64_t user_dispatches = 0;     // decided by user space
   uint64_t idle_dispatches = 0;     // BPF: wakeup onto an idle CPU
-  uint64_t kthread_dispatches = 0;  // BPF: per-CPU kernel threads
+  uint64_t kthread_dispatches = 0;  // BPF: kernel threads
   uint64_t self_dispatches = 0;     // BPF: the scheduler's own threads
   uint64_t congested = 0;           // BPF: ring buffer full
   uint64_t stale = 0;               // decisions dropped as stale
@@ -20,11 +21,17 @@ struct BpfStats {
   uint64_t exit_lost = 0;
   int64_t runnable = 0;             // gauge
   int64_t queued = 0;               // gauge: waiting for a user-space decision
+  // Enqueue -> decision applied, log2 buckets of microseconds (see
+  // struct qosland_bpf_stats).
+  std::array<uint64_t, 24> decision_delay_hist{};
 
   // Dispatches of other tasks decided by BPF (the scheduler's own threads
   // are not counted: they are not workload).
   uint64_t bpf_dispatches() const { return idle_dispatches + kthread_dispatches + congested; }
   BpfStats operator-(const BpfStats& earlier) const;
+  // Upper bound, in microseconds, of the q-quantile of the decision delay
+  // (0 when there were no decisions).
+  uint64_t DecisionDelayQuantileUs(double q) const;
 };
 
 // The user-space half (core/dispatch_loop.h).
@@ -42,7 +49,8 @@ struct StatusSnapshot {
   double uptime_s = 0;
   BpfStats bpf;
   LoopStats loop;
-  uint64_t page_faults = 0;  // since memory was locked
+  uint64_t page_faults = 0;  // since qosland started scheduling
+  BpfStats interval;         // the counters' change since the previous line
 };
 
 // Share of the workload's dispatches decided in user space, in [0, 1]
@@ -51,7 +59,9 @@ double UserShare(const BpfStats& s);
 
 // One line of key=value pairs, for people and for scripts, e.g.
 // "t=3.0 runnable=18 queued=2 user=1200 bpf=40 idle=3 kthread=37 congested=0
-//  self=310 stale=0 faults=0 user_share=96.8%".
+//  self=310 stale=0 faults=0 user_share=96.8% delay_p99_us=2048". Totals are
+// since start; delay_p99_us (enqueue to decision applied, an upper bound at
+// power-of-two resolution) is over the last interval.
 std::string FormatStatusLine(const StatusSnapshot& s);
 
 }  // namespace qosland::core

@@ -26,7 +26,6 @@ struct QueuedTask {
   uint32_t weight = 100;
   uint32_t nr_cpus_allowed = 0;
   bool wakeup = false;
-  bool kthread = false;
 };
 
 // A decision for the kernel side.

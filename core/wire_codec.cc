@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <tuple>
 
 #include "bpf/qosland_wire.h"
 
@@ -24,7 +25,8 @@ static_assert(offsetof(qosland_dispatch, cookie) == 8);
 static_assert(offsetof(qosland_dispatch, gen) == 16);
 static_assert(offsetof(qosland_dispatch, slice_ns) == 24);
 static_assert(offsetof(qosland_dispatch, vtime) == 32);
-static_assert(sizeof(qosland_bpf_stats) == 11 * 8);
+static_assert(sizeof(qosland_bpf_stats) == (11 + QOSLAND_DELAY_BUCKETS) * 8);
+static_assert(QOSLAND_DELAY_BUCKETS == std::tuple_size_v<decltype(BpfStats::decision_delay_hist)>);
 
 std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   if (record.size() != sizeof(qosland_queued)) return std::nullopt;
@@ -46,7 +48,6 @@ std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   t.weight = w.weight;
   t.nr_cpus_allowed = w.nr_cpus_allowed;
   t.wakeup = (w.flags & QOSLAND_QF_WAKEUP) != 0;
-  t.kthread = (w.flags & QOSLAND_QF_KTHREAD) != 0;
   return t;
 }
 
@@ -73,6 +74,9 @@ BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu) {
     s.exit_lost += c.nr_exit_lost;
     s.runnable += c.nr_runnable;
     s.queued += c.nr_queued;
+    for (size_t i = 0; i < s.decision_delay_hist.size(); ++i) {
+      s.decision_delay_hist[i] += c.decision_delay_hist[i];
+    }
   }
   return s;
 }

@@ -35,5 +35,19 @@ TEST(StatsTest, StatusLineShowsEveryFigure) {
   }
 }
 
+// Checks that the decision-delay quantile reads the histogram as upper bounds
+// of power-of-two buckets, and that a quiet interval reports 0.
+TEST(StatsTest, DecisionDelayQuantileIsAnUpperBound) {
+  BpfStats s;
+  EXPECT_EQ(s.DecisionDelayQuantileUs(0.99), 0u);
+  s.decision_delay_hist[3] = 98;  // [8, 16) us
+  s.decision_delay_hist[10] = 2;  // [1024, 2048) us
+  EXPECT_EQ(s.DecisionDelayQuantileUs(0.5), 16u);
+  EXPECT_EQ(s.DecisionDelayQuantileUs(0.99), 2048u);
+  BpfStats later = s;
+  later.decision_delay_hist[3] += 10;
+  EXPECT_EQ((later - s).DecisionDelayQuantileUs(0.99), 16u) << "an interval counts only its own decisions";
+}
+
 }  // namespace
 }  // namespace qosland::core

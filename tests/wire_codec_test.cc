@@ -43,7 +43,6 @@ TEST(WireCodecTest, DecodesAQueuedRecord) {
   EXPECT_EQ(t->weight, 250u);
   EXPECT_EQ(t->nr_cpus_allowed, 8u);
   EXPECT_TRUE(t->wakeup);
-  EXPECT_FALSE(t->kthread);
 }
 
 // Checks that records of the wrong size or kind are refused, not misread.

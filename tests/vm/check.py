@@ -30,9 +30,13 @@ def parse(log_text, scenario):
             kv["_text"] = body
             tagged.setdefault(tag, kv)
             continue
-        m = re.match(r"^([A-Za-z0-9_]+)=(.*)$", rest)
-        if m:
-            facts[m.group(1)] = m.group(2).strip()
+        pairs = re.findall(r"([A-Za-z0-9_]+)=(\S*)", rest)
+        if len(pairs) == 1:
+            m = re.match(r"^([A-Za-z0-9_]+)=(.*)$", rest)
+            if m:  # a single fact may have spaces in its value
+                facts[m.group(1)] = m.group(2).strip()
+        else:
+            facts.update(pairs)
     return facts, tagged, lines
 
 

@@ -46,6 +46,7 @@ struct Pipeline {
   ProgressWindows progress[kNrThreads];
   std::vector<uint64_t> latencies_ns;  // completed frames
   uint64_t ticks = 0, dropped = 0;
+  uint64_t max_wake_delay_ns = 0;  // timer expiry to the timer thread running
 
   // CPU work of `us` microseconds, marking progress as it goes.
   void Work(Thread who, uint64_t us) {
@@ -69,7 +70,9 @@ void TimerThread(Pipeline& p, uint64_t end_ns) {
     timespec ts{static_cast<time_t>(next / 1'000'000'000ull), static_cast<long>(next % 1'000'000'000ull)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {
     }
-    p.progress[kTimer].Mark(p.start_ns, kWindowNs, NowNs());
+    const uint64_t woke = NowNs();
+    p.progress[kTimer].Mark(p.start_ns, kWindowNs, woke);
+    p.max_wake_delay_ns = std::max(p.max_wake_delay_ns, woke - next);
     ++p.ticks;
     if (p.in_flight.load(std::memory_order_acquire)) {
       ++p.dropped;
@@ -194,11 +197,12 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "frames: ticks=%llu done=%zu dropped=%llu late=%llu misses=%llu p50_us=%.0f p95_us=%.0f "
-      "p99_us=%.0f max_us=%.0f windows=%d starved=%d%s%s\n",
+      "p99_us=%.0f max_us=%.0f max_timer_delay_us=%.0f windows=%d starved=%d%s%s\n",
       static_cast<unsigned long long>(p.ticks), sorted.size(), static_cast<unsigned long long>(p.dropped),
       static_cast<unsigned long long>(late), static_cast<unsigned long long>(p.dropped + late),
       PercentileUs(sorted, 0.50), PercentileUs(sorted, 0.95), PercentileUs(sorted, 0.99),
-      sorted.empty() ? 0.0 : static_cast<double>(sorted.back()) / 1000.0, full_windows, starved,
+      sorted.empty() ? 0.0 : static_cast<double>(sorted.back()) / 1000.0,
+      static_cast<double>(p.max_wake_delay_ns) / 1000.0, full_windows, starved,
       starved ? " starved_threads=" : "", starved_names.c_str());
   return 0;
 }

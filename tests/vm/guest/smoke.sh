@@ -1,17 +1,21 @@
-# Scenario smoke: qosland with its output on the console under the full load,
+# Scenario smoke: qosland under the full load with each policy, status lines,
+# frame figures and a mid-run sched_ext state dump (SysRq-D) on the console,
 # for debugging the test bed by eye.
 . "$(dirname "$0")/lib.sh"
-( while :; do echo "@@ $SCENARIO mon: $(cat /proc/loadavg) $(grep procs_ /proc/stat | tr '\n' ' ') se=$(cat $SE/state)"; sleep 1; done ) &
-MON=$!
-qosland --stats-interval 1 -v > /tmp/smoke.q 2>&1 &
-QPID=$!
-sleep 8
-say "state=$(cat $SE/state) ops=$(cat $SE/root/ops 2>/dev/null)"
-start_load 10 load
-wait_load load
-kill -INT $QPID
-sleep 5
-kill $MON
-grep -v "^libbpf\|^[0-9]*: \|^;" /tmp/smoke.q | sed "s/^/@@ $SCENARIO q: /" | head -400
-say "state_end=$(cat $SE/state)"
-dmesg | grep sched_ext | sed "s/^/@@ $SCENARIO dmesg: /"
+for pol in ${SMOKE_POLICIES:-fifo vruntime}; do
+  qosland --policy "$pol" --stats-interval 1 -v > /tmp/smoke.q 2>&1 &
+  QPID=$!
+  wait_enabled 60
+  sleep 2
+  dmesg -c > /dev/null
+  start_load 15 "load_$pol"
+  sleep 8
+  echo D > /proc/sysrq-trigger
+  wait_load "load_$pol"
+  dmesg | sed "s/^/@@ $SCENARIO sysrq: /"
+  kill -INT $QPID
+  wait $QPID
+  say "policy=$pol rc=$?"
+  grep -v "^libbpf\|^[0-9]*: \|^;" /tmp/smoke.q | sed "s/^/@@ $SCENARIO q_$pol: /" | head -3000
+  wait_state disabled 30
+done
