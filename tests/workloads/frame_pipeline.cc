@@ -5,7 +5,9 @@
 // wakes the compositor (0.3 ms). Frame latency is timer expiry to compositor
 // done; a frame misses when its latency exceeds the period. A tick that comes
 // while the previous frame is still in flight is dropped (a game cannot start
-// a frame before it finished the last) and counts as a miss.
+// a frame before it finished the last) and counts as a miss, and so does a
+// tick that passes while the timer thread itself waits to run (ticks follow
+// the clock, as a display's vblank does, not the timer thread).
 //
 //   frame_pipeline --calibrate                  # on an idle machine
 //   frame_pipeline --seconds S --loops-per-ms L [--period-us P]
@@ -73,15 +75,21 @@ void TimerThread(Pipeline& p, uint64_t end_ns) {
     const uint64_t woke = NowNs();
     p.progress[kTimer].Mark(p.start_ns, kWindowNs, woke);
     p.max_wake_delay_ns = std::max(p.max_wake_delay_ns, woke - next);
-    ++p.ticks;
+    // Like a display's vblank, ticks do not wait for a late timer thread:
+    // the ones that passed while it was not running are missed frames.
+    const uint64_t passed = (woke - next) / p.period_ns;
+    const uint64_t expiry = next + passed * p.period_ns;
+    if (expiry > end_ns) break;
+    p.ticks += passed + 1;
+    p.dropped += passed;
     if (p.in_flight.load(std::memory_order_acquire)) {
       ++p.dropped;
     } else {
       p.in_flight.store(true, std::memory_order_relaxed);
-      p.frame_expiry_ns = next;
+      p.frame_expiry_ns = expiry;
       sem_post(&p.go_main);
     }
-    next += p.period_ns;
+    next = expiry + p.period_ns;
   }
   p.stop = true;
   sem_post(&p.go_main);

@@ -10,7 +10,13 @@ for pol in ${SMOKE_POLICIES:-fifo vruntime}; do
   dmesg -c > /dev/null
   start_load 15 "load_$pol"
   sleep 8
+  mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+  echo 1 > /sys/kernel/tracing/events/sched_ext/sched_ext_dump/enable
   echo D > /proc/sysrq-trigger
+  sleep 1
+  sed "s/^/@@ $SCENARIO trace_$pol: /" /sys/kernel/tracing/trace | grep -vE "^[^:]*: *#" | head -400
+  echo 0 > /sys/kernel/tracing/events/sched_ext/sched_ext_dump/enable
+  echo > /sys/kernel/tracing/trace
   wait_load "load_$pol"
   dmesg | sed "s/^/@@ $SCENARIO sysrq: /"
   kill -INT $QPID
