@@ -50,6 +50,10 @@ if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
   tail -n 20 "$log" >&2
   exit 1
 fi
+if grep -q 'no such scenario' "$log"; then
+  echo "run-vm: the guest has no such scenario: $(grep 'no such scenario' "$log" | head -n1)" >&2
+  exit 1
+fi
 if ! grep -q '^@@ done' "$log"; then
   echo "run-vm: the guest did not complete its scenarios; last lines:" >&2
   tail -n 30 "$log" >&2
