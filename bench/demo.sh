@@ -21,7 +21,7 @@ if [ -z "${QOSLAND_DEMO_VM:-}" ] && [ -e /sys/kernel/sched_ext/state ] && [ "$(i
   export LOOPS_PER_MS SCENARIO=demo
   sh "$root/tests/vm/guest/demo.sh" | tee "$log" | grep --line-buffered -E '^@@ demo (idle|default|qosland)_frames' || true
 else
-  echo "demo: this kernel has no sched_ext: booting $kernel in QEMU (about 3 minutes)"
+  echo "demo: this kernel has no sched_ext: booting $kernel in QEMU (about 2 minutes)"
   bash "$root/tests/vm/run-vm.sh" --build "$build" --kernel "$kernel" --scenarios demo --log "$log" --timeout 900
 fi
 python3 "$root/tests/vm/report.py" "$log"
