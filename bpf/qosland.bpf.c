@@ -47,6 +47,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "qosland_signals.h"
 #include "qosland_wire.h"
 
 char _license[] SEC("license") = "GPL";
@@ -69,6 +70,9 @@ const volatile __u32 usersched_tgid;
 const volatile __u64 default_slice_ns = 5000000;
 
 struct qosland_exit_info exit_info;
+/* Runnable tasks, all CPUs: one shared counter, so that every record can say
+ * how crowded the machine is (the per-CPU stats gauge needs a sum). */
+__s64 nr_runnable_all;
 __u64 next_cookie = 1;
 
 struct task_ctx {
@@ -77,6 +81,15 @@ struct task_ctx {
 	u64 last_run_at;  /* ns; when the task last started running */
 	u64 runtime_acc;  /* ns of CPU used since the last record */
 	u64 enq_at;       /* ns; when the last record was sent */
+	/* Signals (see qosland_signals.h and struct qosland_queued). */
+	u64 wake_avg;       /* ns between its wakeups of other tasks */
+	u64 last_wake_at;   /* ns; when it last woke another task */
+	u64 block_avg;      /* ns between its blocks */
+	u64 last_block_at;  /* ns; when it last blocked */
+	u64 run_activation; /* CPU ns since it last woke up */
+	u64 runtime_avg;    /* CPU ns per activation */
+	u64 slept_ns;       /* blocked time before the latest wakeup */
+	s32 waker_pid;      /* who woke it last; 0: none (interrupt, not a wakeup) */
 	bool waiting;     /* in user space's hands: a decision may apply */
 };
 
@@ -122,6 +135,34 @@ static struct qosland_bpf_stats *get_stats(void)
 static struct task_ctx *lookup_task_ctx(struct task_struct *p)
 {
 	return bpf_task_storage_get(&task_ctx_stor, p, 0, 0);
+}
+
+/*
+ * Wakeups from interrupt context (a timer, a device) are nobody's doing: the
+ * task that happens to be running must not be credited as a waker. The
+ * kernel exports no kfunc for this on 6.16, so read this CPU's preempt count
+ * through the typeless per-CPU symbols; without them, assume task context.
+ */
+extern const void __preempt_count __ksym __weak;
+extern const void __per_cpu_offset __ksym __weak;
+#define QOSLAND_SOFTIRQ_OFFSET 0x00000100U
+#define QOSLAND_HARDIRQ_MASK 0x000f0000U
+#define QOSLAND_NMI_MASK 0x00f00000U
+
+static bool in_interrupt_context(void)
+{
+	u64 cpu = bpf_get_smp_processor_id();
+	unsigned long offset = 0;
+	u32 count = 0;
+
+	if (!bpf_ksym_exists(&__preempt_count) || !bpf_ksym_exists(&__per_cpu_offset))
+		return false;
+	if (bpf_probe_read_kernel(&offset, sizeof(offset),
+				  (const char *)&__per_cpu_offset + cpu * sizeof(offset)))
+		return false;
+	if (bpf_probe_read_kernel(&count, sizeof(count), (const char *)&__preempt_count + offset))
+		return false;
+	return count & (QOSLAND_NMI_MASK | QOSLAND_HARDIRQ_MASK | QOSLAND_SOFTIRQ_OFFSET);
 }
 
 static bool is_usersched(const struct task_struct *p)
@@ -203,6 +244,12 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->weight = p->scx.weight;
 	rec->nr_cpus_allowed = p->nr_cpus_allowed;
 	rec->pad0 = 0;
+	rec->avg_runtime_ns = tctx->runtime_avg ?: tctx->run_activation;
+	rec->slept_ns = (enq_flags & SCX_ENQ_WAKEUP) ? tctx->slept_ns : 0;
+	rec->wake_freq_hz = qosland_rate_hz(tctx->wake_avg, tctx->last_wake_at, rec->enq_ns);
+	rec->block_freq_hz = qosland_rate_hz(tctx->block_avg, tctx->last_block_at, rec->enq_ns);
+	rec->waker_pid = (enq_flags & SCX_ENQ_WAKEUP) ? tctx->waker_pid : 0;
+	rec->nr_runnable = nr_runnable_all > 0 ? (u32)nr_runnable_all : 0;
 	tctx->runtime_acc = 0;
 	bpf_ringbuf_submit(rec, 0);
 
@@ -304,12 +351,50 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 
 void QOSLAND_OPS(qosland_runnable, struct task_struct *p, u64 enq_flags)
 {
+	struct task_struct *waker;
+	struct task_ctx *tctx, *wctx;
+	u64 now;
+
 	STAT_ADD(nr_runnable, 1);
+	__sync_fetch_and_add(&nr_runnable_all, 1);
+	if (!(enq_flags & SCX_ENQ_WAKEUP))
+		return;
+	tctx = lookup_task_ctx(p);
+	if (!tctx)
+		return;
+	now = bpf_ktime_get_ns();
+	tctx->slept_ns = tctx->last_block_at && now > tctx->last_block_at ? now - tctx->last_block_at : 0;
+	tctx->run_activation = 0;
+	tctx->waker_pid = 0;
+	if (in_interrupt_context())
+		return;
+	waker = bpf_get_current_task_btf();
+	if (!waker->pid || waker == p)  /* the idle task, or a task waking itself */
+		return;
+	wctx = lookup_task_ctx(waker);
+	if (!wctx)
+		return;
+	wctx->wake_avg = qosland_interval_update(wctx->wake_avg, wctx->last_wake_at, now);
+	wctx->last_wake_at = now;
+	tctx->waker_pid = waker->pid;
 }
 
 void QOSLAND_OPS(qosland_quiescent, struct task_struct *p, u64 deq_flags)
 {
+	struct task_ctx *tctx;
+	u64 now;
+
 	STAT_ADD(nr_runnable, -1);
+	__sync_fetch_and_sub(&nr_runnable_all, 1);
+	if (!(deq_flags & SCX_DEQ_SLEEP))
+		return;
+	tctx = lookup_task_ctx(p);
+	if (!tctx)
+		return;
+	now = bpf_ktime_get_ns();
+	tctx->block_avg = qosland_interval_update(tctx->block_avg, tctx->last_block_at, now);
+	tctx->last_block_at = now;
+	tctx->runtime_avg = qosland_ewma(tctx->runtime_avg, tctx->run_activation);
 }
 
 void QOSLAND_OPS(qosland_running, struct task_struct *p)
@@ -324,8 +409,13 @@ void QOSLAND_OPS(qosland_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	if (tctx && tctx->last_run_at)
-		tctx->runtime_acc += bpf_ktime_get_ns() - tctx->last_run_at;
+	u64 delta;
+
+	if (!tctx || !tctx->last_run_at)
+		return;
+	delta = bpf_ktime_get_ns() - tctx->last_run_at;
+	tctx->runtime_acc += delta;
+	tctx->run_activation += delta;
 }
 
 s32 QOSLAND_OPS(qosland_init_task, struct task_struct *p, struct scx_init_task_args *args)

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 1
+#define QOSLAND_WIRE_VERSION 2
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -32,7 +32,7 @@ enum qosland_queued_flags {
 };
 
 /*
- * Kernel -> user, through the BPF_MAP_TYPE_RINGBUF "queued". 64 bytes.
+ * Kernel -> user, through the BPF_MAP_TYPE_RINGBUF "queued". 96 bytes.
  * One record per ops.enqueue that BPF does not handle itself, and one
  * (QOSLAND_REC_EXIT) per exiting task when the ring has room.
  */
@@ -50,6 +50,15 @@ struct qosland_queued {
 	__u32 weight;         /* p->scx.weight: 100 at nice 0, 1..10000 */
 	__u32 nr_cpus_allowed;/* size of the task's affinity mask */
 	__u32 pad0;           /* explicit padding, always 0 */
+	/* Signals, smoothed in BPF (bpf/qosland_signals.h): */
+	__u64 avg_runtime_ns; /* CPU time per activation (wakeup to block), EWMA */
+	__u64 slept_ns;       /* how long it was blocked before this wakeup; 0 if
+	                         this record is not a wakeup */
+	__u32 wake_freq_hz;   /* how often it wakes other tasks (producer) */
+	__u32 block_freq_hz;  /* how often it blocks (consumer) */
+	__s32 waker_pid;      /* the task that woke it; 0 if not a wakeup, or woken
+	                         from interrupt context (no task to credit) */
+	__u32 nr_runnable;    /* runnable tasks under qosland at enqueue (all CPUs) */
 };
 
 /*

@@ -45,12 +45,20 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
     return;
   }
   e.queued = true;
+  const TaskSlot waker = task.waker_pid > 0 ? table_.FindByPid(task.waker_pid) : kNoSlot;
   policy_.OnRunnable({.slot = found.slot,
                       .now_ns = task.enq_ns,
                       .runtime_ns = task.runtime_ns,
                       .weight = task.weight,
                       .prev_cpu = task.prev_cpu,
-                      .wakeup = task.wakeup});
+                      .wakeup = task.wakeup,
+                      .qos = e.qos,
+                      .avg_runtime_ns = task.avg_runtime_ns,
+                      .slept_ns = task.slept_ns,
+                      .wake_freq_hz = task.wake_freq_hz,
+                      .block_freq_hz = task.block_freq_hz,
+                      .waker = waker,
+                      .nr_runnable = task.nr_runnable});
 }
 
 void DispatchLoop::OnExit(const QueuedTask& task) {

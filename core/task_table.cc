@@ -52,6 +52,8 @@ TaskSlot TaskTable::Find(int32_t pid, uint64_t cookie) const {
   return slot != kNoSlot && entries_[slot].cookie == cookie ? slot : kNoSlot;
 }
 
+TaskSlot TaskTable::FindByPid(int32_t pid) const { return index_[Probe(pid)]; }
+
 void TaskTable::Unindex(TaskSlot slot) {
   TaskEntry& e = entries_[slot];
   if (!e.indexed) return;

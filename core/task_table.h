@@ -21,13 +21,14 @@
 namespace qosland::core {
 
 using policy::TaskSlot;
-inline constexpr TaskSlot kNoSlot = std::numeric_limits<TaskSlot>::max();
+inline constexpr TaskSlot kNoSlot = policy::kNoTask;
 
 struct TaskEntry {
   int32_t pid = 0;
   int32_t tgid = 0;
   uint64_t cookie = 0;
   uint64_t gen = 0;       // generation of the latest record
+  policy::QosClass qos = policy::QosClass::kDefault;
   bool in_use = false;
   bool indexed = false;   // pid lookups lead here
   bool queued = false;    // the policy holds it (OnRunnable'd, not yet picked)
@@ -49,6 +50,8 @@ class TaskTable {
   Found FindOrInsert(int32_t pid, int32_t tgid, uint64_t cookie);
   // The slot of (pid, cookie), or kNoSlot.
   TaskSlot Find(int32_t pid, uint64_t cookie) const;
+  // The slot of the task that has this pid now, or kNoSlot.
+  TaskSlot FindByPid(int32_t pid) const;
   void Unindex(TaskSlot slot);
   void Release(TaskSlot slot);  // unindexes too
 

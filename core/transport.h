@@ -26,6 +26,13 @@ struct QueuedTask {
   uint32_t weight = 100;
   uint32_t nr_cpus_allowed = 0;
   bool wakeup = false;
+  // Signals, smoothed in BPF (see struct qosland_queued).
+  uint64_t avg_runtime_ns = 0;
+  uint64_t slept_ns = 0;
+  uint32_t wake_freq_hz = 0;
+  uint32_t block_freq_hz = 0;
+  int32_t waker_pid = 0;  // 0: none
+  uint32_t nr_runnable = 0;
 };
 
 // A decision for the kernel side.

@@ -9,7 +9,7 @@
 namespace qosland::core {
 
 // The layout BPF writes and reads; a change here is a wire change.
-static_assert(sizeof(qosland_queued) == 64);
+static_assert(sizeof(qosland_queued) == 96);
 static_assert(offsetof(qosland_queued, cookie) == 8);
 static_assert(offsetof(qosland_queued, gen) == 16);
 static_assert(offsetof(qosland_queued, enq_ns) == 24);
@@ -19,6 +19,12 @@ static_assert(offsetof(qosland_queued, flags) == 44);
 static_assert(offsetof(qosland_queued, prev_cpu) == 48);
 static_assert(offsetof(qosland_queued, weight) == 52);
 static_assert(offsetof(qosland_queued, nr_cpus_allowed) == 56);
+static_assert(offsetof(qosland_queued, avg_runtime_ns) == 64);
+static_assert(offsetof(qosland_queued, slept_ns) == 72);
+static_assert(offsetof(qosland_queued, wake_freq_hz) == 80);
+static_assert(offsetof(qosland_queued, block_freq_hz) == 84);
+static_assert(offsetof(qosland_queued, waker_pid) == 88);
+static_assert(offsetof(qosland_queued, nr_runnable) == 92);
 static_assert(sizeof(qosland_dispatch) == 40);
 static_assert(offsetof(qosland_dispatch, cpu) == 4);
 static_assert(offsetof(qosland_dispatch, cookie) == 8);
@@ -48,6 +54,12 @@ std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   t.weight = w.weight;
   t.nr_cpus_allowed = w.nr_cpus_allowed;
   t.wakeup = (w.flags & QOSLAND_QF_WAKEUP) != 0;
+  t.avg_runtime_ns = w.avg_runtime_ns;
+  t.slept_ns = w.slept_ns;
+  t.wake_freq_hz = w.wake_freq_hz;
+  t.block_freq_hz = w.block_freq_hz;
+  t.waker_pid = w.waker_pid;
+  t.nr_runnable = w.nr_runnable;
   return t;
 }
 

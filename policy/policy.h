@@ -28,11 +28,16 @@
 #define QOSLAND_POLICY_POLICY_H_
 
 #include <cstdint>
+#include <limits>
 #include <string_view>
+
+#include "policy/qos_class.h"
 
 namespace qosland::policy {
 
 using TaskSlot = uint32_t;
+// "No task": e.g. the waker of a task woken from interrupt context.
+inline constexpr TaskSlot kNoTask = std::numeric_limits<TaskSlot>::max();
 
 // Any CPU the task may run on (the BPF side keeps the task's affinity).
 inline constexpr int32_t kAnyCpu = -1;
@@ -60,6 +65,15 @@ struct Runnable {
   uint32_t weight = kDefaultWeight;
   int32_t prev_cpu = -1;    // CPU it last ran on
   bool wakeup = false;      // true: woke up; false: preempted or slice expired
+  QosClass qos = QosClass::kDefault;
+
+  // Behaviour, smoothed over recent events by the kernel side:
+  uint64_t avg_runtime_ns = 0;  // CPU time per activation (wakeup to block)
+  uint64_t slept_ns = 0;        // blocked time before this wakeup (0 if !wakeup)
+  uint32_t wake_freq_hz = 0;    // how often it wakes other tasks (producer)
+  uint32_t block_freq_hz = 0;   // how often it blocks (consumer)
+  TaskSlot waker = kNoTask;     // the task that woke it, when known
+  uint32_t nr_runnable = 0;     // runnable tasks on the machine, all CPUs
 };
 
 struct Decision {

@@ -30,6 +30,12 @@ TEST(WireCodecTest, DecodesAQueuedRecord) {
   w.prev_cpu = 3;
   w.weight = 250;
   w.nr_cpus_allowed = 8;
+  w.avg_runtime_ns = 2'000'000;
+  w.slept_ns = 14'000'000;
+  w.wake_freq_hz = 120;
+  w.block_freq_hz = 60;
+  w.waker_pid = 1199;
+  w.nr_runnable = 21;
   const auto t = DecodeQueued(Bytes(w));
   ASSERT_TRUE(t.has_value());
   EXPECT_EQ(t->kind, QueuedTask::Kind::kQueued);
@@ -43,6 +49,12 @@ TEST(WireCodecTest, DecodesAQueuedRecord) {
   EXPECT_EQ(t->weight, 250u);
   EXPECT_EQ(t->nr_cpus_allowed, 8u);
   EXPECT_TRUE(t->wakeup);
+  EXPECT_EQ(t->avg_runtime_ns, 2'000'000u);
+  EXPECT_EQ(t->slept_ns, 14'000'000u);
+  EXPECT_EQ(t->wake_freq_hz, 120u);
+  EXPECT_EQ(t->block_freq_hz, 60u);
+  EXPECT_EQ(t->waker_pid, 1199);
+  EXPECT_EQ(t->nr_runnable, 21u);
 }
 
 // Checks that records of the wrong size or kind are refused, not misread.
