@@ -82,6 +82,7 @@ void BM_Floor(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Floor)->ArgName("tasks")->Arg(64)->Arg(4096)->Arg(65536);
+BENCHMARK_CAPTURE(BM_Loop, qos, "qos")->ArgName("tasks")->Arg(64)->Arg(4096)->Arg(65536);
 BENCHMARK_CAPTURE(BM_Loop, vruntime, "vruntime")->ArgName("tasks")->Arg(64)->Arg(4096)->Arg(65536);
 BENCHMARK_CAPTURE(BM_Loop, fifo, "fifo")->ArgName("tasks")->Arg(64)->Arg(4096)->Arg(65536);
 

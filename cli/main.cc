@@ -57,7 +57,7 @@ std::string KernelRelease() {
 struct RunOptions {
   uint32_t slice_us = 5000;
   bool partial = false;
-  std::string policy = "vruntime";
+  std::string policy = "qos";
   double stats_interval_s = 1.0;
   double exit_after_s = 0;
   uint32_t max_tasks = 65536;

@@ -1,6 +1,7 @@
 #include "policy/registry.h"
 
 #include "policy/fifo_policy.h"
+#include "policy/qos_policy.h"
 #include "policy/vruntime_policy.h"
 
 namespace qosland::policy {
@@ -12,7 +13,9 @@ std::unique_ptr<Policy> Make(const PolicyConfig& config) {
 }
 
 constexpr PolicyInfo kPolicies[] = {
-    {"vruntime", "weighted virtual runtime: CPU time in proportion to weight (default)",
+    {"qos", "deadlines from wake/block rates, runtime, weight and QoS class (default)",
+     &Make<QosPolicy>},
+    {"vruntime", "weighted virtual runtime: CPU time in proportion to weight",
      &Make<VruntimePolicy>},
     {"fifo", "first come, first served, one slice each", &Make<FifoPolicy>},
 };

@@ -1,0 +1,94 @@
+#include "policy/qos_policy.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace qosland::policy {
+namespace {
+
+bool Later(const uint64_t a_key, uint64_t a_seq, uint64_t b_key, uint64_t b_seq) {
+  return a_key != b_key ? a_key > b_key : a_seq > b_seq;
+}
+
+}  // namespace
+
+QosPolicy::QosPolicy(const PolicyConfig& config) : config_(config), tasks_(config.max_tasks) {
+  heap_.reserve(config.max_tasks);
+}
+
+double QosPolicy::OwnCriticality(uint32_t block_hz, uint32_t wake_hz, uint64_t avg_runtime_ns,
+                                 uint64_t slice_ns) {
+  const double freq = std::log2(1.0 + block_hz) + std::log2(1.0 + wake_hz);
+  if (freq == 0) return 0;
+  const uint64_t runtime = std::clamp<uint64_t>(avg_runtime_ns, 10'000, std::max<uint64_t>(slice_ns, 10'000));
+  const double brief = std::log2(static_cast<double>(slice_ns) / static_cast<double>(runtime));
+  return freq * (1.0 + std::max(0.0, brief)) / 4.0;
+}
+
+double QosPolicy::QosFactor(QosClass c) {
+  switch (c) {
+    case QosClass::kUserInteractive: return 4.0;
+    case QosClass::kUserInitiated: return 2.0;
+    case QosClass::kDefault: return 1.0;
+    case QosClass::kUtility: return 0.5;
+    case QosClass::kBackground: return 0.25;
+  }
+  return 1.0;
+}
+
+void QosPolicy::OnTaskNew(const TaskNew& task) {
+  tasks_[task.slot] = TaskState{.vruntime = vtime_now_};
+}
+
+void QosPolicy::OnTaskExit(TaskSlot slot) { tasks_[slot] = TaskState{}; }
+
+void QosPolicy::OnRunnable(const Runnable& e) {
+  assert(e.slot < config_.max_tasks);
+  TaskState& t = tasks_[e.slot];
+  const uint64_t S = config_.slice_ns;
+  const uint64_t w = std::clamp(e.weight, kMinWeight, kMaxWeight);
+
+  // 1. Virtual runtime, charged at the discount of the activation that ran.
+  t.vruntime += static_cast<uint64_t>(static_cast<double>(e.runtime_ns * kDefaultWeight / w) / t.discount);
+  // 2. Start, lag-capped on both sides.
+  const uint64_t lo = vtime_now_ > S ? vtime_now_ - S : 0;
+  t.vruntime = std::clamp(t.vruntime, lo, vtime_now_ + S);
+  t.start = t.vruntime;
+  // 3-4. Criticality, own or inherited for this activation.
+  double cri = OwnCriticality(e.block_freq_hz, e.wake_freq_hz, e.avg_runtime_ns, S);
+  if (e.wakeup && e.waker != kNoTask && e.waker < tasks_.size() && e.waker != e.slot) {
+    cri = std::max(cri, kInheritance * tasks_[e.waker].effective_cri);
+  }
+  t.effective_cri = cri;
+  // 5. Deadline.
+  const uint64_t runtime = e.avg_runtime_ns ? std::min(e.avg_runtime_ns, S) : S;
+  const double request = static_cast<double>(runtime * kDefaultWeight / w);
+  const double boost = QosFactor(e.qos) * (1.0 + cri);
+  const uint64_t budget = std::min(static_cast<uint64_t>(request / boost), kMaxBudgetSlices * S);
+  t.discount = std::clamp(boost, 1.0 / kMaxDiscount, kMaxDiscount);
+  // 6. Slice.
+  const uint64_t runnable = std::max<uint32_t>(e.nr_runnable, 1);
+  t.slice_ns = std::clamp(kTargetLatencyNs * std::max<uint32_t>(config_.nr_cpus, 1) / runnable,
+                          std::min(kMinSliceNs, S), S);
+
+  heap_.push_back(Entry{t.start + budget, seq_++, e.slot});
+  std::push_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) {
+    return Later(a.deadline, a.seq, b.deadline, b.seq);
+  });
+}
+
+bool QosPolicy::PickNext(Decision* out) {
+  if (heap_.empty()) return false;
+  std::pop_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) {
+    return Later(a.deadline, a.seq, b.deadline, b.seq);
+  });
+  const Entry e = heap_.back();
+  heap_.pop_back();
+  const TaskState& t = tasks_[e.slot];
+  vtime_now_ = std::max(vtime_now_, t.start);
+  *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = t.slice_ns, .vtime = e.deadline};
+  return true;
+}
+
+}  // namespace qosland::policy

@@ -1,0 +1,178 @@
+// Drives the qos policy with scripted events and with the kernel model of
+// tests/policy_driver.h, and checks what a user would notice.
+#include "policy/qos_policy.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "tests/policy_driver.h"
+
+namespace qosland::policy {
+namespace {
+
+using qosland::testing::PolicyDriver;
+using qosland::testing::SimTask;
+
+constexpr uint64_t kSlice = 5'000'000;
+constexpr uint64_t kMs = 1'000'000;
+
+QosPolicy Make(uint32_t nr_cpus = 1, uint32_t max_tasks = 64) {
+  return QosPolicy({.nr_cpus = nr_cpus, .max_tasks = max_tasks, .slice_ns = kSlice});
+}
+
+Runnable Hog(TaskSlot slot) {
+  return {.slot = slot, .runtime_ns = kSlice, .avg_runtime_ns = kSlice, .nr_runnable = 2};
+}
+Runnable ChainMember(TaskSlot slot) {  // a 60 Hz frame thread that wakes two others
+  return {.slot = slot, .runtime_ns = 2 * kMs, .wakeup = true, .avg_runtime_ns = 2 * kMs,
+          .wake_freq_hz = 120, .block_freq_hz = 60, .nr_runnable = 2};
+}
+
+// Checks that a task that wakes and blocks often (the middle of a frame
+// chain) is ordered before a CPU hog queued at the same moment.
+TEST(QosPolicyTest, WakerBlockerRunsBeforeAHog) {
+  QosPolicy p = Make();
+  p.OnTaskNew({.slot = 0});
+  p.OnTaskNew({.slot = 1});
+  p.OnRunnable(Hog(0));
+  p.OnRunnable(ChainMember(1));
+  Decision first, second;
+  ASSERT_TRUE(p.PickNext(&first));
+  ASSERT_TRUE(p.PickNext(&second));
+  EXPECT_EQ(first.slot, 1u);
+  EXPECT_LT(first.vtime, second.vtime);
+}
+
+// Checks that at equal signals user-interactive is ordered before background.
+TEST(QosPolicyTest, UserInteractiveBeatsBackground) {
+  QosPolicy p = Make();
+  p.OnTaskNew({.slot = 0});
+  p.OnTaskNew({.slot = 1});
+  Runnable bg = Hog(0);
+  bg.qos = QosClass::kBackground;
+  Runnable ui = Hog(1);
+  ui.qos = QosClass::kUserInteractive;
+  p.OnRunnable(bg);
+  p.OnRunnable(ui);
+  Decision d;
+  ASSERT_TRUE(p.PickNext(&d));
+  EXPECT_EQ(d.slot, 1u);
+}
+
+// Checks that weights split CPU in proportion among hogs, and that equal
+// hogs get equal shares.
+TEST(QosPolicyTest, WeightsSplitCpuProportionally) {
+  QosPolicy p = Make();
+  PolicyDriver drv(p, {SimTask{.weight = 100}, SimTask{.weight = 100}, SimTask{.weight = 200},
+                       SimTask{.weight = 400}});
+  drv.RunUntil(20'000 * kMs);
+  const auto& t = drv.tasks();
+  const double unit = static_cast<double>(t[0].cpu_ns);
+  EXPECT_NEAR(t[1].cpu_ns / unit, 1.0, 0.05);
+  EXPECT_NEAR(t[2].cpu_ns / unit, 2.0, 0.15);
+  EXPECT_NEAR(t[3].cpu_ns / unit, 4.0, 0.3);
+}
+
+// Checks that background and utility hogs still get CPU under pressure from
+// default-class hogs, less than them but not nothing.
+TEST(QosPolicyTest, BackgroundStillRunsUnderPressure) {
+  QosPolicy p = Make();
+  std::vector<SimTask> tasks(8, SimTask{});
+  tasks.push_back(SimTask{.qos = QosClass::kUtility});
+  tasks.push_back(SimTask{.qos = QosClass::kBackground});
+  PolicyDriver drv(p, tasks);
+  drv.RunUntil(10'000 * kMs);
+  const auto& t = drv.tasks();
+  EXPECT_GT(t[8].cpu_ns, 0u);
+  EXPECT_GT(t[9].cpu_ns, 0u);
+  EXPECT_LE(t[9].cpu_ns, t[0].cpu_ns);
+}
+
+// Checks the starvation bound of qos_policy.h with 1000 hogs (of every class
+// and of extreme weights) plus periodic tasks: every task runs, and none
+// waits longer than T_max = N * (3S + B) * w_max * kMaxDiscount / 100 / C.
+TEST(QosPolicyTest, StarvationBoundHoldsWith1000Hogs) {
+  QosPolicy p = Make(/*nr_cpus=*/1, /*max_tasks=*/1100);
+  std::vector<SimTask> tasks;
+  for (int i = 0; i < 1000; ++i) {
+    SimTask t;
+    t.qos = static_cast<QosClass>(i % kNumQosClasses);
+    t.weight = i % 50 == 0 ? 1 : (i % 50 == 1 ? 10000 : 100);
+    tasks.push_back(t);
+  }
+  for (int i = 0; i < 10; ++i) tasks.push_back(SimTask{.period_ns = 16 * kMs, .burst_ns = kMs});
+  PolicyDriver drv(p, tasks);
+  drv.RunUntil(60'000 * kMs);
+  const uint64_t n = tasks.size();
+  const uint64_t bound = static_cast<uint64_t>(
+      n * (3 * kSlice + QosPolicy::kMaxBudgetSlices * kSlice) * QosPolicy::kMaxWeight / kDefaultWeight *
+      QosPolicy::kMaxDiscount / 1);
+  uint64_t worst = 0;
+  for (const SimTask& t : drv.tasks()) {
+    EXPECT_GT(t.runs, 0u);
+    worst = std::max(worst, t.max_wait_ns);
+  }
+  EXPECT_LE(worst, bound) << "worst wait " << worst / kMs << " ms, bound " << bound / kMs << " ms";
+  // Every hog ran several times in a minute: nobody is parked.
+  for (int i = 0; i < 1000; ++i) EXPECT_GE(drv.tasks()[i].runs, 3u) << "hog " << i;
+}
+
+// Checks that a boost passed along a work chain fades with each hop and
+// lasts one activation: a user-interactive task that wakes background work
+// does not promote it for good.
+TEST(QosPolicyTest, InheritanceDecaysAndDoesNotStick) {
+  QosPolicy p = Make();
+  for (TaskSlot s = 0; s < 3; ++s) p.OnTaskNew({.slot = s});
+  Runnable a = ChainMember(0);
+  a.qos = QosClass::kUserInteractive;
+  p.OnRunnable(a);
+  const double a_cri = p.effective_criticality(0);
+  ASSERT_GT(a_cri, 1.0);
+  // B: background work with no signals of its own, woken by A.
+  p.OnRunnable({.slot = 1, .wakeup = true, .qos = QosClass::kBackground, .avg_runtime_ns = kSlice, .waker = 0});
+  EXPECT_DOUBLE_EQ(p.effective_criticality(1), QosPolicy::kInheritance * a_cri);
+  // C, woken by B: half again.
+  p.OnRunnable({.slot = 2, .wakeup = true, .avg_runtime_ns = kSlice, .waker = 1});
+  EXPECT_DOUBLE_EQ(p.effective_criticality(2), QosPolicy::kInheritance * QosPolicy::kInheritance * a_cri);
+  Decision d;
+  while (p.PickNext(&d)) {
+  }
+  // B's next activation, woken by nobody: no boost left.
+  p.OnRunnable({.slot = 1, .wakeup = true, .qos = QosClass::kBackground, .avg_runtime_ns = kSlice});
+  EXPECT_DOUBLE_EQ(p.effective_criticality(1), 0.0);
+}
+
+// Checks that the slice shrinks as more tasks wait, within [0.5 ms, S].
+TEST(QosPolicyTest, SliceAdaptsToTheQueue) {
+  QosPolicy p = Make(/*nr_cpus=*/2);
+  p.OnTaskNew({.slot = 0});
+  auto slice_with = [&](uint32_t runnable) {
+    Runnable r = Hog(0);
+    r.nr_runnable = runnable;
+    p.OnRunnable(r);
+    Decision d;
+    EXPECT_TRUE(p.PickNext(&d));
+    return d.slice_ns;
+  };
+  EXPECT_EQ(slice_with(2), kSlice);
+  EXPECT_EQ(slice_with(40), 1 * kMs);
+  EXPECT_EQ(slice_with(1000), QosPolicy::kMinSliceNs);
+}
+
+// Checks the frame-chain scenario end to end in the model: 16 hogs and a
+// 60 Hz chain member on one CPU; the chain member waits far less than a
+// frame period at worst, while the hogs keep almost all the CPU.
+TEST(QosPolicyTest, FrameThreadStaysOnTimeAmongHogs) {
+  QosPolicy p = Make();
+  std::vector<SimTask> tasks(16, SimTask{});
+  tasks.push_back(SimTask{.period_ns = 16'666'667, .burst_ns = 2 * kMs});
+  PolicyDriver drv(p, tasks);
+  drv.RunUntil(10'000 * kMs);
+  const SimTask& frame = drv.tasks().back();
+  EXPECT_GT(frame.runs, 550u);
+  EXPECT_LT(frame.max_wait_ns, 16 * kMs) << "max wait " << frame.max_wait_ns / 1000 << " us";
+}
+
+}  // namespace
+}  // namespace qosland::policy
