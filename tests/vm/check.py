@@ -126,7 +126,30 @@ def scenario_c(c, facts, tagged, lines):
     c.expect(facts.get("qosland_rc") == "0", f"the running qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c}
+def scenario_frames(c, facts, tagged, lines):
+    """Issue 3's comparison; asserts only what does not depend on machine speed."""
+    for pol in ("default", "qos", "vruntime"):
+        check_load(c, tagged, pol)
+    d, q = tagged.get("default_frames", {}), tagged.get("qos_frames", {})
+    c.expect(num(q, "misses") < num(d, "misses"),
+             f"qos misses fewer frames than the default scheduler ({q.get('misses')} vs {d.get('misses')} of {d.get('ticks')})")
+    c.expect(num(q, "p99_us") < num(d, "p99_us"),
+             f"qos has a lower p99 frame latency than the default scheduler ({q.get('p99_us')} vs {d.get('p99_us')} us)")
+    for pol in ("qos", "vruntime"):
+        share, du, db = user_share_between(tagged.get(f"{pol}_stats_before", {}), tagged.get(f"{pol}_stats_after", {}))
+        c.expect(share >= 0.80, f"{pol}: at least 80% of dispatches decided in user space ({100 * share:.1f}%)")
+        c.expect(facts.get(f"{pol}_qosland_rc") == "0", f"{pol}: qosland exits 0 on SIGINT")
+    idle, hd, hq = tagged.get("idle_frames", {}), tagged.get("default_hog", {}), tagged.get("qos_hog", {})
+    ticks = num(q, "ticks", 1) or 1
+    print(f"  figures: misses idle {num(idle, 'misses', 0):.0f}/{num(idle, 'ticks', 0):.0f}, "
+          f"default {num(d, 'misses', 0):.0f}, qos {num(q, 'misses', 0):.0f} ({100 * num(q, 'misses', 0) / ticks:.1f}%), "
+          f"vruntime {num(tagged.get('vruntime_frames', {}), 'misses', 0):.0f}; "
+          f"p99 ms idle {num(idle, 'p99_us', 0) / 1000:.1f}, default {num(d, 'p99_us', 0) / 1000:.1f}, "
+          f"qos {num(q, 'p99_us', 0) / 1000:.1f}; hog throughput qos/default "
+          f"{num(hq, 'iters_per_sec', 0) / max(num(hd, 'iters_per_sec', 1), 1):.2f}")
+
+
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames}
 
 
 def main():

@@ -1,0 +1,25 @@
+# Scenario frames: the frame pipeline under 8 x nproc hogs with the kernel's
+# default scheduler and with each qosland policy, in one boot, so the figures
+# compare (TCG timing is noisy: never compare across boots). Also the
+# pipeline alone, for reference.
+. "$(dirname "$0")/lib.sh"
+SECONDS_PER_RUN=${FRAMES_SECONDS:-20}
+frame_pipeline --seconds 10 --loops-per-ms "$LOOPS_PER_MS" > /tmp/idle.frames 2>&1
+say "idle_$(cat /tmp/idle.frames)"
+start_load "$SECONDS_PER_RUN" default
+wait_load default
+for pol in qos vruntime; do
+  QLOG=/tmp/$SCENARIO.$pol.log
+  start_qosland --policy "$pol" --stats-interval 1
+  wait_enabled 120 || exit 1
+  sleep 2
+  n0=$(nr_stats_lines)
+  start_load "$SECONDS_PER_RUN" "$pol"
+  wait_load "$pol"
+  n1=$(nr_stats_lines)
+  say "${pol}_stats_before: $(stats_line "$n0")"
+  say "${pol}_stats_after: $(stats_line "$n1")"
+  stop_qosland INT
+  say "${pol}_qosland_rc=$QRC"
+  wait_state disabled 30
+done
