@@ -146,7 +146,8 @@ def scenario_frames(c, facts, tagged, lines):
           f"vruntime {num(tagged.get('vruntime_frames', {}), 'misses', 0):.0f}; "
           f"p99 ms idle {num(idle, 'p99_us', 0) / 1000:.1f}, default {num(d, 'p99_us', 0) / 1000:.1f}, "
           f"qos {num(q, 'p99_us', 0) / 1000:.1f}; hog throughput qos/default "
-          f"{num(hq, 'iters_per_sec', 0) / max(num(hd, 'iters_per_sec', 1), 1):.2f}")
+          f"{num(hq, 'iters_per_sec', 0) / max(num(hd, 'iters_per_sec', 1), 1):.2f}; qosland's own CPU "
+          f"qos {facts.get('qos_qosland_cpu_pct', '?')}%, vruntime {facts.get('vruntime_qosland_cpu_pct', '?')}% of one CPU")
 
 
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames}

@@ -14,9 +14,13 @@ for pol in qos vruntime; do
   wait_enabled 120 || exit 1
   sleep 2
   n0=$(nr_stats_lines)
+  c0=$(qosland_ticks)
   start_load "$SECONDS_PER_RUN" "$pol"
   wait_load "$pol"
+  c1=$(qosland_ticks)
   n1=$(nr_stats_lines)
+  # qosland's own CPU use while the load ran, in % of one CPU.
+  say "${pol}_qosland_cpu_pct=$(( (c1 - c0) * 100 / (SECONDS_PER_RUN * 100) ))"
   say "${pol}_stats_before: $(stats_line "$n0")"
   say "${pol}_stats_after: $(stats_line "$n1")"
   stop_qosland INT

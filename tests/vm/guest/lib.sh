@@ -55,6 +55,9 @@ stop_qosland() {
   QRC=$?
 }
 
+# CPU time qosland has used so far, in clock ticks (utime + stime; 100 per s).
+qosland_ticks() { awk '{ print $14 + $15 }' "/proc/$QPID/stat" 2>/dev/null || echo 0; }
+
 # The n-th "stats:" line of qosland's log, without the prefix (n >= 1).
 stats_line() {
   grep '^stats:' "$QLOG" | sed -n "${1}p" | sed 's/^stats: //'
