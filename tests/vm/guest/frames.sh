@@ -1,13 +1,16 @@
-# Scenario frames: the frame pipeline under 8 x nproc hogs with the kernel's
-# default scheduler and with each qosland policy, in one boot, so the figures
-# compare (TCG timing is noisy: never compare across boots). Also the
-# pipeline alone, for reference.
+# Scenario frames: the frame pipeline, and cyclictest (no -p), under 8 x nproc
+# hogs with the kernel's default scheduler and with each qosland policy, in
+# one boot, so the figures compare (TCG timing is noisy: never compare across
+# boots). Also the pipeline alone, for reference.
 . "$(dirname "$0")/lib.sh"
 SECONDS_PER_RUN=${FRAMES_SECONDS:-20}
 frame_pipeline --seconds 10 --loops-per-ms "$LOOPS_PER_MS" > /tmp/idle.frames 2>&1
 say "idle_$(cat /tmp/idle.frames)"
 start_load "$SECONDS_PER_RUN" default
 wait_load default
+hog --threads "$HOGS" --seconds 12 > /dev/null &
+run_cyclictest 10 default
+wait
 for pol in qos vruntime; do
   QLOG=/tmp/$SCENARIO.$pol.log
   start_qosland --policy "$pol" --stats-interval 1
@@ -21,6 +24,11 @@ for pol in qos vruntime; do
   n1=$(nr_stats_lines)
   # qosland's own CPU use while the load ran, in % of one CPU.
   say "${pol}_qosland_cpu_pct=$(( (c1 - c0) * 100 / (SECONDS_PER_RUN * 100) ))"
+  if [ "$pol" = qos ]; then
+    hog --threads "$HOGS" --seconds 12 > /dev/null &
+    run_cyclictest 10 qos
+    wait $!
+  fi
   say "${pol}_stats_before: $(stats_line "$n0")"
   say "${pol}_stats_after: $(stats_line "$n1")"
   stop_qosland INT

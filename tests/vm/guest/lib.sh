@@ -99,6 +99,24 @@ wait_load() {
   say "$1_$(cat /tmp/$1.frames)"
 }
 
+# run_cyclictest SECONDS PREFIX: wakeup latency of a periodic (1 ms) thread,
+# never with -p: a real-time cyclictest is not scheduled by sched_ext, so it
+# would measure nothing. Reports avg, p99 (from a 1 us histogram, overflows
+# counted above it) and max, in microseconds.
+run_cyclictest() {
+  cyclictest -t1 -i 1000 -D "$1" -q -h 50000 2>/dev/null | awk -v tag="$2" '
+    /^[0-9]+[ \t]+[0-9]+/ { n[$1 + 0] = $2; total += $2 }
+    /^# Avg Latencies:/ { avg = $4 + 0 }
+    /^# Max Latencies:/ { max = $4 + 0 }
+    /^# Histogram Overflows:/ { over = $4 + 0 }
+    END {
+      total += over; want = total * 0.99; seen = 0; p99 = -1
+      for (us = 0; us < 50000 && p99 < 0; us++) { seen += n[us]; if (seen >= want) p99 = us }
+      if (p99 < 0) p99 = max
+      printf "%s_cyclic: samples=%d avg_us=%d p99_us=%d max_us=%d\n", tag, total, avg, p99, max
+    }' | while read -r l; do say "$l"; done
+}
+
 dump_dmesg() {
   dmesg | grep -i 'sched_ext' | while read -r l; do say "dmesg: $l"; done
 }
