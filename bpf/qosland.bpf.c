@@ -193,7 +193,11 @@ s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	if (is_idle) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, 0);
-		STAT_ADD(nr_idle_dispatches, 1);
+		if (is_usersched(p))
+			STAT_ADD(nr_self_dispatches, 1);
+		else
+			STAT_ADD(nr_idle_dispatches, 1);
+		return cpu;
 	}
 	return cpu;
 }
