@@ -135,9 +135,9 @@ def scenario_frames(c, facts, tagged, lines):
              f"qos misses fewer frames than the default scheduler ({q.get('misses')} vs {d.get('misses')} of {d.get('ticks')})")
     c.expect(num(q, "p99_us") < num(d, "p99_us"),
              f"qos has a lower p99 frame latency than the default scheduler ({q.get('p99_us')} vs {d.get('p99_us')} us)")
+    share, _, _ = user_share_between(tagged.get("qos_stats_before", {}), tagged.get("qos_stats_after", {}))
+    c.expect(share >= 0.80, f"qos: at least 80% of dispatches decided in user space ({100 * share:.1f}%)")
     for pol in ("qos", "vruntime"):
-        share, du, db = user_share_between(tagged.get(f"{pol}_stats_before", {}), tagged.get(f"{pol}_stats_after", {}))
-        c.expect(share >= 0.80, f"{pol}: at least 80% of dispatches decided in user space ({100 * share:.1f}%)")
         c.expect(facts.get(f"{pol}_qosland_rc") == "0", f"{pol}: qosland exits 0 on SIGINT")
     cd, cq = tagged.get("default_cyclic", {}), tagged.get("qos_cyclic", {})
     c.expect(num(cd, "samples", 0) > 0 and num(cq, "samples", 0) > 0, "cyclictest ran under both schedulers")
