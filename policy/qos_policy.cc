@@ -5,17 +5,8 @@
 #include <cmath>
 
 namespace qosland::policy {
-namespace {
-
-bool Later(const uint64_t a_key, uint64_t a_seq, uint64_t b_key, uint64_t b_seq) {
-  return a_key != b_key ? a_key > b_key : a_seq > b_seq;
-}
-
-}  // namespace
-
-QosPolicy::QosPolicy(const PolicyConfig& config) : config_(config), tasks_(config.max_tasks) {
-  heap_.reserve(config.max_tasks);
-}
+QosPolicy::QosPolicy(const PolicyConfig& config)
+    : config_(config), tasks_(config.max_tasks), queue_(config.max_tasks) {}
 
 double QosPolicy::OwnCriticality(uint32_t block_hz, uint32_t wake_hz, uint64_t avg_runtime_ns,
                                  uint64_t slice_ns) {
@@ -72,22 +63,15 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   t.slice_ns = std::clamp(kTargetLatencyNs * std::max<uint32_t>(config_.nr_cpus, 1) / runnable,
                           std::min(kMinSliceNs, S), S);
 
-  heap_.push_back(Entry{t.start + budget, seq_++, e.slot});
-  std::push_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) {
-    return Later(a.deadline, a.seq, b.deadline, b.seq);
-  });
+  queue_.Push(t.start + budget, e.slot);
 }
 
 bool QosPolicy::PickNext(Decision* out) {
-  if (heap_.empty()) return false;
-  std::pop_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) {
-    return Later(a.deadline, a.seq, b.deadline, b.seq);
-  });
-  const Entry e = heap_.back();
-  heap_.pop_back();
+  KeyQueue::Item e;
+  if (!queue_.Pop(&e)) return false;
   const TaskState& t = tasks_[e.slot];
   vtime_now_ = std::max(vtime_now_, t.start);
-  *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = t.slice_ns, .vtime = e.deadline};
+  *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = t.slice_ns, .vtime = e.key};
   return true;
 }
 

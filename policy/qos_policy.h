@@ -69,6 +69,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "policy/key_queue.h"
 #include "policy/policy.h"
 
 namespace qosland::policy {
@@ -90,7 +91,7 @@ class QosPolicy final : public Policy {
   void OnTaskExit(TaskSlot slot) override;
   void OnRunnable(const Runnable& event) override;
   bool PickNext(Decision* out) override;
-  uint32_t nr_queued() const override { return static_cast<uint32_t>(heap_.size()); }
+  uint32_t nr_queued() const override { return queue_.size(); }
 
   // Introspection for tests and stats.
   uint64_t vtime_now() const { return vtime_now_; }
@@ -109,17 +110,11 @@ class QosPolicy final : public Policy {
     uint64_t start = 0;  // of its pending decision
     uint64_t slice_ns = 0;
   };
-  struct Entry {
-    uint64_t deadline;
-    uint64_t seq;  // FIFO among equal deadlines
-    TaskSlot slot;
-  };
 
   PolicyConfig config_;
   std::vector<TaskState> tasks_;  // per slot
-  std::vector<Entry> heap_;       // min-heap on (deadline, seq); capacity max_tasks
+  KeyQueue queue_;                // by deadline
   uint64_t vtime_now_ = 0;
-  uint64_t seq_ = 0;
 };
 
 }  // namespace qosland::policy

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "policy/key_queue.h"
 #include "policy/policy.h"
 
 namespace qosland::policy {
@@ -41,23 +42,16 @@ class VruntimePolicy final : public Policy {
   void OnTaskExit(TaskSlot slot) override;
   void OnRunnable(const Runnable& event) override;
   bool PickNext(Decision* out) override;
-  uint32_t nr_queued() const override { return static_cast<uint32_t>(heap_.size()); }
+  uint32_t nr_queued() const override { return queue_.size(); }
 
   uint64_t vtime_now() const { return vtime_now_; }
   uint64_t vruntime(TaskSlot slot) const { return vruntime_[slot]; }
 
  private:
-  struct Entry {
-    uint64_t vruntime;
-    uint64_t seq;  // FIFO among equal vruntimes
-    TaskSlot slot;
-  };
-
   PolicyConfig config_;
   std::vector<uint64_t> vruntime_;  // per slot
-  std::vector<Entry> heap_;         // min-heap on (vruntime, seq); capacity max_tasks
+  KeyQueue queue_;                  // by vruntime
   uint64_t vtime_now_ = 0;  // largest vruntime dispatched so far
-  uint64_t seq_ = 0;
 };
 
 }  // namespace qosland::policy
