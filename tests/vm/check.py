@@ -156,7 +156,22 @@ def scenario_frames(c, facts, tagged, lines):
           f"(ratio {num(cq, 'p99_us', 0) / max(num(cd, 'p99_us', 1), 1):.2f})")
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames}
+def scenario_partial(c, facts, tagged, lines):
+    c.expect(facts.get("state_started") == "enabled", f"sched_ext state is enabled after start ({facts.get('state_started')})")
+    start, normal, ext = (tagged.get(k, {}) for k in ("stats_start", "stats_normal", "stats_ext"))
+    d_normal = num(normal, "user", 0) - num(start, "user", 0)
+    d_ext = num(ext, "user", 0) - num(normal, "user", 0)
+    c.expect("user" in ext, "qosland printed status lines")
+    c.expect(d_normal == 0, f"hogs under the normal policy get no user-space decisions ({d_normal:.0f})")
+    c.expect(d_ext > 100, f"hogs under SCHED_EXT are scheduled by qosland ({d_ext:.0f} user-space decisions)")
+    c.expect(facts.get("ext_rc") == "0" and num(tagged.get("ext_hog", {}), "iterations") > 0,
+             "the SCHED_EXT hogs ran to the end")
+    c.expect(num(tagged.get("normal_hog", {}), "iterations") > 0, "the normal hogs ran")
+    c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
+
+
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames,
+             "partial": scenario_partial}
 
 
 def main():
