@@ -88,7 +88,9 @@ core::BpfStats BpfScheduler::ReadStats() {
   if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.stats), &key, per_cpu_.data()) != 0) {
     return core::BpfStats{};
   }
-  return core::SumBpfStats(per_cpu_);
+  core::BpfStats s = core::SumBpfStats(per_cpu_);
+  s.runnable = skel_->bss->nr_runnable_all;
+  return s;
 }
 
 std::optional<ExitInfo> BpfScheduler::Exited() const {

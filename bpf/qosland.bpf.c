@@ -70,8 +70,8 @@ const volatile __u32 usersched_tgid;
 const volatile __u64 default_slice_ns = 5000000;
 
 struct qosland_exit_info exit_info;
-/* Runnable tasks, all CPUs: one shared counter, so that every record can say
- * how crowded the machine is (the per-CPU stats gauge needs a sum). */
+/* Runnable tasks, all CPUs: one shared counter, read by every record (how
+ * crowded the machine is) and by the status line. */
 __s64 nr_runnable_all;
 __u64 next_cookie = 1;
 
@@ -359,7 +359,6 @@ void QOSLAND_OPS(qosland_runnable, struct task_struct *p, u64 enq_flags)
 	struct task_ctx *tctx, *wctx;
 	u64 now;
 
-	STAT_ADD(nr_runnable, 1);
 	__sync_fetch_and_add(&nr_runnable_all, 1);
 	if (!(enq_flags & SCX_ENQ_WAKEUP))
 		return;
@@ -388,7 +387,6 @@ void QOSLAND_OPS(qosland_quiescent, struct task_struct *p, u64 deq_flags)
 	struct task_ctx *tctx;
 	u64 now;
 
-	STAT_ADD(nr_runnable, -1);
 	__sync_fetch_and_sub(&nr_runnable_all, 1);
 	if (!(deq_flags & SCX_DEQ_SLEEP))
 		return;

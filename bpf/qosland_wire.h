@@ -80,8 +80,8 @@ struct qosland_dispatch {
 /*
  * BPF-side counters, one copy per CPU in the BPF_MAP_TYPE_PERCPU_ARRAY
  * "stats" (key 0); user space sums the copies. All counters only grow, except
- * nr_runnable and nr_queued which are gauges (their per-CPU copies may be
- * negative; the sum is exact).
+ * nr_queued which is a gauge (its per-CPU copies may be negative; the sum
+ * is exact). The runnable count is the global nr_runnable_all instead.
  */
 struct qosland_bpf_stats {
 	__u64 nr_sent;            /* records sent to user space */
@@ -93,7 +93,6 @@ struct qosland_bpf_stats {
 	__u64 nr_stale;           /* decisions dropped (generation/cookie mismatch, task gone) */
 	__u64 nr_bad_records;     /* decisions that could not be read */
 	__u64 nr_exit_lost;       /* exit records dropped because the ring was full */
-	__s64 nr_runnable;        /* gauge: runnable tasks under qosland */
 	__s64 nr_queued;          /* gauge: tasks waiting for a user-space decision */
 	/* Round trip through user space: enqueue to decision applied, as a
 	 * histogram; bucket i counts delays in [2^i, 2^(i+1)) microseconds

@@ -18,7 +18,8 @@ namespace qosland::core {
 // nullopt for a record of the wrong size or an unknown kind.
 std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record);
 void EncodeDispatch(const DispatchDecision& decision, qosland_dispatch* out);
-// Sums the per-CPU copies of the BPF counters.
+// Sums the per-CPU copies of the BPF counters (all but `runnable`, which BPF
+// keeps in one global).
 BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu);
 
 }  // namespace qosland::core

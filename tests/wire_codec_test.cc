@@ -87,12 +87,12 @@ TEST(WireCodecTest, SumsPerCpuStats) {
   qosland_bpf_stats cpus[2]{};
   cpus[0].nr_user_dispatches = 10;
   cpus[1].nr_user_dispatches = 5;
-  cpus[0].nr_runnable = 4;
-  cpus[1].nr_runnable = -1;
+  cpus[0].nr_queued = 4;
+  cpus[1].nr_queued = -1;
   cpus[1].nr_congested = 2;
   const BpfStats s = SumBpfStats(cpus);
   EXPECT_EQ(s.user_dispatches, 15u);
-  EXPECT_EQ(s.runnable, 3);
+  EXPECT_EQ(s.queued, 3);
   EXPECT_EQ(s.bpf_dispatches(), 2u);
 }
 
