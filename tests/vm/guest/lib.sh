@@ -41,18 +41,8 @@ start_qosland() {
 # stop_qosland SIGNAL: signal it, wait up to 60 s, then kill -9. Sets QRC.
 stop_qosland() {
   kill -"$1" "$QPID" 2>/dev/null
-  i=0
-  while kill -0 "$QPID" 2>/dev/null; do
-    i=$((i + 1))
-    if [ $i -gt 600 ]; then
-      say "qosland_hung_after_SIG$1=1"
-      kill -9 "$QPID"
-      break
-    fi
-    sleep 0.1
-  done
-  wait "$QPID"
-  QRC=$?
+  wait_pid "$QPID" 60
+  QRC=$WRC
 }
 
 # CPU time qosland has used so far, in clock ticks (utime + stime; 100 per s).
