@@ -8,6 +8,8 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <algorithm>
 #include <thread>
 
 #include "bpf/qosland_wire.h"
@@ -48,6 +50,22 @@ core::Result<std::unique_ptr<BpfScheduler>> BpfScheduler::Load(const BpfOptions&
   qosland_bpf* skel = s->skel_;
   skel->rodata->usersched_tgid = static_cast<uint32_t>(getpid());
   skel->rodata->default_slice_ns = options.slice_ns;
+  constexpr size_t kMaxCpus = sizeof(skel->rodata->cpu_llc) / sizeof(skel->rodata->cpu_llc[0]);
+  if (options.cpu_llc.size() > kMaxCpus) {
+    return core::Status::Error("qosland supports at most " + std::to_string(kMaxCpus) + " CPUs");
+  }
+  int32_t nr_llcs = 0;
+  for (size_t cpu = 0; cpu < options.cpu_llc.size(); ++cpu) {
+    // An offline CPU may come online later: give it an LLC of its own.
+    skel->rodata->cpu_llc[cpu] = options.cpu_llc[cpu];
+    nr_llcs = std::max(nr_llcs, options.cpu_llc[cpu] + 1);
+  }
+  for (size_t cpu = 0; cpu < kMaxCpus; ++cpu) {
+    if (cpu >= options.cpu_llc.size() || options.cpu_llc[cpu] < 0) {
+      skel->rodata->cpu_llc[cpu] = -1;
+    }
+  }
+  skel->rodata->nr_llcs = static_cast<uint32_t>(nr_llcs);
   if (options.partial) skel->struct_ops.qosland_ops->flags |= kScxOpsSwitchPartial;
   bpf_map__set_max_entries(skel->maps.queued, options.queued_ring_bytes);
   bpf_map__set_max_entries(skel->maps.dispatched, options.dispatch_ring_bytes);

@@ -35,6 +35,9 @@ struct BpfOptions {
   uint32_t queued_ring_bytes = 1u << 20;    // kernel -> user, power of two
   uint32_t dispatch_ring_bytes = 1u << 18;  // user -> kernel, power of two
   bool verbose = false;           // libbpf's messages, the verifier's log
+  // Last-level cache of each CPU id (core::CpuTopology::llc_of, -1: offline);
+  // empty: unknown, BPF skips its same-LLC step when picking an idle CPU.
+  std::vector<int32_t> cpu_llc;
 };
 
 struct ExitInfo {

@@ -14,7 +14,13 @@
  *
  * What never goes to user space (the hot paths):
  *   - a wakeup that finds an idle CPU: ops.select_cpu inserts the task into
- *     that CPU's local DSQ at once;
+ *     that CPU's local DSQ at once. It looks, within the task's affinity, for
+ *     its previous CPU if idle (warm caches), else a fully idle core (every
+ *     SMT sibling idle) sharing the previous CPU's last-level cache, else any
+ *     idle CPU. The LLCs come from sysfs, read by user space before load
+ *     (core/topology.h) and handed over in cpu_llc[]; SMT siblings are the
+ *     kernel's own (its idle-core mask). No idle CPU: the task goes to user
+ *     space through ops.enqueue;
  *   - kernel threads: user space may be waiting on any of them (khugepaged
  *     holding qosland's mmap_lock while qosland takes a page fault, kworkers
  *     doing its I/O or memory reclaim): queued behind user space they would
@@ -68,6 +74,10 @@ char _license[] SEC("license") = "GPL";
 /* Set by user space before load. */
 const volatile __u32 usersched_tgid;
 const volatile __u64 default_slice_ns = 5000000;
+/* Topology (core/topology.h): the last-level cache of each CPU id, as an
+ * index in [0, nr_llcs); nr_llcs = 0: unknown, skip the same-LLC step. */
+const volatile __s32 cpu_llc[MAX_CPUS];
+const volatile __u32 nr_llcs;
 
 struct qosland_exit_info exit_info;
 /* Runnable tasks, all CPUs: one shared counter, read by every record (how
@@ -117,6 +127,28 @@ struct {
 	__type(key, u32);
 	__type(value, struct qosland_bpf_stats);
 } stats SEC(".maps");
+
+/* A CPU mask owned by BPF, stored in an array map (built in ops.init). */
+struct mask_slot {
+	struct bpf_cpumask __kptr *mask;
+};
+
+/* llc_masks[l]: the CPUs of last-level cache l. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct mask_slot);
+} llc_masks SEC(".maps");
+
+/* scratch_masks[cpu]: working space for ops.select_cpu running on that CPU
+ * (it runs with preemption off, so one per CPU is enough). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct mask_slot);
+} scratch_masks SEC(".maps");
 
 static struct qosland_bpf_stats *get_stats(void)
 {
@@ -185,20 +217,86 @@ static void kick_idle_cpu_for(struct task_struct *p)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
-s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+/* cpu_llc[cpu] with a bound the verifier can see; -1 for an unknown CPU. */
+static s32 llc_of(s32 cpu)
 {
-	bool is_idle = false;
+	u32 c = cpu;
+
+	if (c >= MAX_CPUS)
+		return -1;
+	/* Hide the check from the compiler, which would drop the mask the
+	 * verifier needs to see. */
+	barrier_var(c);
+	return cpu_llc[c & (MAX_CPUS - 1)];
+}
+
+static const struct cpumask *cast_mask(struct bpf_cpumask *mask)
+{
+	return (const struct cpumask *)mask;
+}
+
+enum idle_pick { PICK_NONE, PICK_PREV, PICK_CORE, PICK_ANY };
+
+/* Claims an idle CPU that @p may run on (see the top of the file for the
+ * order), or returns -1 and leaves every CPU as it was. */
+static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu, enum idle_pick *how)
+{
+	const struct cpumask *allowed = p->cpus_ptr;
+	struct bpf_cpumask *llc, *scratch;
+	struct mask_slot *slot;
+	u32 here, l;
 	s32 cpu;
 
-	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	if (is_idle) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, 0);
-		if (is_usersched(p))
-			STAT_ADD(nr_self_dispatches, 1);
-		else
-			STAT_ADD(nr_idle_dispatches, 1);
+	if (prev_cpu >= 0 && bpf_cpumask_test_cpu(prev_cpu, allowed) &&
+	    scx_bpf_test_and_clear_cpu_idle(prev_cpu)) {
+		*how = PICK_PREV;
+		return prev_cpu;
+	}
+	if (p->nr_cpus_allowed == 1)
+		return -1;
+	if (nr_llcs) {
+		l = llc_of(prev_cpu);
+		slot = l < MAX_CPUS ? bpf_map_lookup_elem(&llc_masks, &l) : NULL;
+		llc = slot ? slot->mask : NULL;
+		here = bpf_get_smp_processor_id();
+		slot = bpf_map_lookup_elem(&scratch_masks, &here);
+		scratch = slot ? slot->mask : NULL;
+		if (llc && scratch) {
+			bpf_cpumask_and(scratch, cast_mask(llc), allowed);
+			/* Without SMT every idle CPU is an idle core. */
+			cpu = scx_bpf_pick_idle_cpu(cast_mask(scratch), SCX_PICK_IDLE_CORE);
+			if (cpu >= 0) {
+				*how = PICK_CORE;
+				return cpu;
+			}
+		}
+	}
+	cpu = scx_bpf_pick_idle_cpu(allowed, 0);
+	if (cpu >= 0)
+		*how = PICK_ANY;
+	return cpu;
+}
+
+s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	enum idle_pick how = PICK_NONE;
+	s32 cpu;
+
+	cpu = pick_idle_cpu(p, prev_cpu, &how);
+	if (cpu < 0)
+		return prev_cpu;  /* ops.enqueue sends it to user space */
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, 0);
+	if (is_usersched(p)) {
+		STAT_ADD(nr_self_dispatches, 1);
 		return cpu;
 	}
+	STAT_ADD(nr_idle_dispatches, 1);
+	if (how == PICK_PREV)
+		STAT_ADD(nr_idle_prev, 1);
+	else if (how == PICK_CORE)
+		STAT_ADD(nr_idle_core, 1);
+	else
+		STAT_ADD(nr_idle_any, 1);
 	return cpu;
 }
 
@@ -453,17 +551,51 @@ void QOSLAND_OPS(qosland_exit_task, struct task_struct *p, struct scx_exit_task_
 	bpf_ringbuf_submit(rec, 0);
 }
 
+/* Stores @mask in @map[@key]; takes the reference (releases it on error). */
+static s32 store_mask(void *map, u32 key, struct bpf_cpumask *mask)
+{
+	struct mask_slot *slot = bpf_map_lookup_elem(map, &key);
+
+	if (!slot) {
+		bpf_cpumask_release(mask);
+		return -E2BIG;
+	}
+	mask = bpf_kptr_xchg(&slot->mask, mask);
+	if (mask)
+		bpf_cpumask_release(mask);
+	return 0;
+}
+
 s32 QOSLAND_OPS_SLEEPABLE(qosland_init)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
+	struct bpf_cpumask *mask;
 	s32 err;
-	int i;
+	int i, j;
 
-	if (nr_cpus > MAX_CPUS)
+	if (nr_cpus > MAX_CPUS || nr_llcs > MAX_CPUS)
 		return -E2BIG;
-	/* An open-coded iterator: the verifier need not walk every CPU. */
+	/* Open-coded iterators: the verifier need not walk every CPU. */
 	bpf_for(i, 0, nr_cpus) {
 		err = scx_bpf_create_dsq(i, -1);
+		if (err)
+			return err;
+		mask = bpf_cpumask_create();
+		if (!mask)
+			return -ENOMEM;
+		err = store_mask(&scratch_masks, i, mask);
+		if (err)
+			return err;
+	}
+	bpf_for(i, 0, nr_llcs) {
+		mask = bpf_cpumask_create();
+		if (!mask)
+			return -ENOMEM;
+		bpf_for(j, 0, nr_cpus) {
+			if (llc_of(j) == i)
+				bpf_cpumask_set_cpu(j, mask);
+		}
+		err = store_mask(&llc_masks, i, mask);
 		if (err)
 			return err;
 	}

@@ -87,6 +87,9 @@ struct qosland_bpf_stats {
 	__u64 nr_sent;            /* records sent to user space */
 	__u64 nr_user_dispatches; /* decisions from user space inserted into a DSQ */
 	__u64 nr_idle_dispatches; /* wakeups sent straight to an idle CPU by BPF */
+	__u64 nr_idle_prev;       /*   of which to the task's previous CPU */
+	__u64 nr_idle_core;       /*   to a fully idle core in the previous CPU's LLC */
+	__u64 nr_idle_any;        /*   to any other idle CPU */
 	__u64 nr_kthread_dispatches; /* kernel threads, kept in BPF */
 	__u64 nr_self_dispatches; /* the user-space scheduler's own threads */
 	__u64 nr_congested;       /* ring buffer full: BPF dispatched the task itself */

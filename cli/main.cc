@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -28,6 +29,7 @@
 #include "core/sched_ext_sysfs.h"
 #include "core/stats.h"
 #include "core/task_table.h"
+#include "core/topology.h"
 #include "policy/registry.h"
 
 namespace {
@@ -86,9 +88,21 @@ int Run(const RunOptions& o) {
     return Fail(st.message());
   }
 
+  // The topology only refines where BPF looks for an idle CPU: without it
+  // qosland still schedules (previous CPU, then any idle CPU).
+  std::vector<int32_t> cpu_llc;
+  if (auto topo = core::ReadCpuTopology(); topo.ok()) {
+    spdlog::info("topology: {}", topo->Describe());
+    cpu_llc = topo->llc_of;
+  } else {
+    spdlog::warn("CPU topology unknown ({}); idle CPUs are picked without it", topo.status().message());
+  }
+
   InstallSignalHandlers();
-  auto sched = bpf::BpfScheduler::Load(
-      {.slice_ns = pconfig.slice_ns, .partial = o.partial, .verbose = o.verbose});
+  auto sched = bpf::BpfScheduler::Load({.slice_ns = pconfig.slice_ns,
+                                        .partial = o.partial,
+                                        .verbose = o.verbose,
+                                        .cpu_llc = std::move(cpu_llc)});
   if (!sched.ok()) return Fail(sched.status().message());
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());

@@ -9,6 +9,9 @@ BpfStats BpfStats::operator-(const BpfStats& e) const {
   d.sent -= e.sent;
   d.user_dispatches -= e.user_dispatches;
   d.idle_dispatches -= e.idle_dispatches;
+  d.idle_prev -= e.idle_prev;
+  d.idle_core -= e.idle_core;
+  d.idle_any -= e.idle_any;
   d.kthread_dispatches -= e.kthread_dispatches;
   d.self_dispatches -= e.self_dispatches;
   d.congested -= e.congested;
@@ -40,9 +43,10 @@ double UserShare(const BpfStats& s) {
 }
 
 std::string FormatStatusLine(const StatusSnapshot& s) {
-  char buf[320];
+  char buf[480];
   std::snprintf(buf, sizeof(buf),
-                "t=%.1f runnable=%lld queued=%lld user=%llu bpf=%llu idle=%llu kthread=%llu "
+                "t=%.1f runnable=%lld queued=%lld user=%llu bpf=%llu idle=%llu idle_prev=%llu "
+                "idle_core=%llu idle_any=%llu kthread=%llu "
                 "congested=%llu self=%llu stale=%llu faults=%llu user_share=%.1f%% "
                 "delay_p99_us=%llu",
                 s.uptime_s, static_cast<long long>(s.bpf.runnable),
@@ -50,6 +54,9 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 static_cast<unsigned long long>(s.bpf.user_dispatches),
                 static_cast<unsigned long long>(s.bpf.bpf_dispatches()),
                 static_cast<unsigned long long>(s.bpf.idle_dispatches),
+                static_cast<unsigned long long>(s.bpf.idle_prev),
+                static_cast<unsigned long long>(s.bpf.idle_core),
+                static_cast<unsigned long long>(s.bpf.idle_any),
                 static_cast<unsigned long long>(s.bpf.kthread_dispatches),
                 static_cast<unsigned long long>(s.bpf.congested),
                 static_cast<unsigned long long>(s.bpf.self_dispatches),

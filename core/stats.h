@@ -13,6 +13,9 @@ struct BpfStats {
   uint64_t sent = 0;                // records sent to user space
   uint64_t user_dispatches = 0;     // decided by user space
   uint64_t idle_dispatches = 0;     // BPF: wakeup onto an idle CPU
+  uint64_t idle_prev = 0;           //   of which its previous CPU
+  uint64_t idle_core = 0;           //   a fully idle core in the same LLC
+  uint64_t idle_any = 0;            //   any other idle CPU
   uint64_t kthread_dispatches = 0;  // BPF: kernel threads
   uint64_t self_dispatches = 0;     // BPF: the scheduler's own threads
   uint64_t congested = 0;           // BPF: ring buffer full
@@ -58,7 +61,8 @@ struct StatusSnapshot {
 double UserShare(const BpfStats& s);
 
 // One line of key=value pairs, for people and for scripts, e.g.
-// "t=3.0 runnable=18 queued=2 user=1200 bpf=40 idle=3 kthread=37 congested=0
+// "t=3.0 runnable=18 queued=2 user=1200 bpf=40 idle=3 idle_prev=2 idle_core=1
+//  idle_any=0 kthread=37 congested=0
 //  self=310 stale=0 faults=0 user_share=96.8% delay_p99_us=2048". Totals are
 // since start; delay_p99_us (enqueue to decision applied, an upper bound at
 // power-of-two resolution) is over the last interval.

@@ -38,6 +38,15 @@ int32_t GroupIndex(std::vector<std::vector<uint32_t>>& groups, std::map<std::vec
 
 }  // namespace
 
+std::string CpuTopology::Describe() const {
+  auto plural = [](size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  return plural(online.size(), "CPU", "CPUs") + ", " +
+         plural(core_cpus.size(), "core", "cores") + (smt() ? " with SMT" : "") + ", " +
+         plural(llc_cpus.size(), "last-level cache", "last-level caches");
+}
+
 bool CpuTopology::smt() const {
   return std::any_of(core_cpus.begin(), core_cpus.end(), [](const auto& c) { return c.size() > 1; });
 }

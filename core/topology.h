@@ -28,6 +28,8 @@ struct CpuTopology {
   std::vector<std::vector<uint32_t>> llc_cpus;   // CPUs sharing each last-level cache
 
   bool smt() const;  // some core has more than one CPU
+  // For people: "4 CPUs, 2 cores with SMT, 1 last-level cache".
+  std::string Describe() const;
 };
 
 // Parses a kernel CPU list ("0-3,8,10-11"); error on anything else.

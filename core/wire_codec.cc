@@ -31,7 +31,7 @@ static_assert(offsetof(qosland_dispatch, cookie) == 8);
 static_assert(offsetof(qosland_dispatch, gen) == 16);
 static_assert(offsetof(qosland_dispatch, slice_ns) == 24);
 static_assert(offsetof(qosland_dispatch, vtime) == 32);
-static_assert(sizeof(qosland_bpf_stats) == (10 + QOSLAND_DELAY_BUCKETS) * 8);
+static_assert(sizeof(qosland_bpf_stats) == (13 + QOSLAND_DELAY_BUCKETS) * 8);
 static_assert(QOSLAND_DELAY_BUCKETS == std::tuple_size_v<decltype(BpfStats::decision_delay_hist)>);
 
 std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
@@ -78,6 +78,9 @@ BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu) {
     s.sent += c.nr_sent;
     s.user_dispatches += c.nr_user_dispatches;
     s.idle_dispatches += c.nr_idle_dispatches;
+    s.idle_prev += c.nr_idle_prev;
+    s.idle_core += c.nr_idle_core;
+    s.idle_any += c.nr_idle_any;
     s.kthread_dispatches += c.nr_kthread_dispatches;
     s.self_dispatches += c.nr_self_dispatches;
     s.congested += c.nr_congested;

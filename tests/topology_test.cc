@@ -66,6 +66,7 @@ TEST_F(FakeCpuSysfs, SmtSiblingsShareACore) {
   EXPECT_NE(t->core_of[1], t->core_of[2]);
   ASSERT_EQ(t->llc_cpus.size(), 1u);
   EXPECT_EQ(t->llc_cpus[0], (std::vector<uint32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(t->Describe(), "4 CPUs, 2 cores with SMT, 1 last-level cache");
 }
 
 // Checks an 8-CPU machine without SMT and with two last-level caches.
@@ -79,6 +80,7 @@ TEST_F(FakeCpuSysfs, TwoLastLevelCaches) {
   EXPECT_EQ(t->llc_of[3], t->llc_of[0]);
   EXPECT_NE(t->llc_of[4], t->llc_of[3]);
   EXPECT_EQ(t->llc_cpus[t->llc_of[6]], (std::vector<uint32_t>{4, 5, 6, 7}));
+  EXPECT_EQ(t->Describe(), "8 CPUs, 8 cores, 2 last-level caches");
 }
 
 // Checks that offline CPUs are left out and missing cache data is tolerated.

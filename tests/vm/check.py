@@ -170,8 +170,44 @@ def scenario_partial(c, facts, tagged, lines):
     c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
 
 
+def expected_topology(tagged):
+    """What qosland should say about the guest's CPUs, from its sysfs lines."""
+    cpus = {k: v for k, v in tagged.items() if re.fullmatch(r"sysfs_cpu[0-9]+", k)}
+    if not cpus:
+        return None, False
+    cores = {v.get("siblings") for v in cpus.values()}
+    # A CPU without cache data has an LLC of its own (core/topology.h).
+    llcs = {v.get("llc") if v.get("llc") != "none" else k for k, v in cpus.items()}
+    smt = any("," in v.get("siblings", "") or "-" in v.get("siblings", "") for v in cpus.values())
+
+    def plural(n, one, many):
+        return f"{n} {one if n == 1 else many}"
+    text = (f"{plural(len(cpus), 'CPU', 'CPUs')}, {plural(len(cores), 'core', 'cores')}"
+            f"{' with SMT' if smt else ''}, {plural(len(llcs), 'last-level cache', 'last-level caches')}")
+    return text, smt
+
+
+def scenario_smt(c, facts, tagged, lines):
+    want, smt = expected_topology(tagged)
+    c.expect(want is not None, "the guest reported its sysfs CPU topology")
+    c.expect(smt, f"the guest has SMT siblings, as booted with -smp ...,threads=2 ({want})")
+    c.expect(facts.get("topology") == want, f"qosland reads the topology sysfs shows ({facts.get('topology')!r}, sysfs: {want!r})")
+    check_load(c, tagged, "light")
+    before, after = tagged.get("light_stats_before", {}), tagged.get("light_stats_after", {})
+    picks = {k: num(after, k, 0) - num(before, k, 0) for k in ("idle_prev", "idle_core", "idle_any")}
+    print(f"  figures: wakeups onto idle CPUs under the light load: previous CPU {picks['idle_prev']:.0f}, "
+          f"idle core in the LLC {picks['idle_core']:.0f}, other idle CPU {picks['idle_any']:.0f}")
+    c.expect(picks["idle_core"] > 0, f"waking tasks were placed on fully idle cores ({picks['idle_core']:.0f} times)")
+    check_load(c, tagged, "pinned")
+    c.expect(facts.get("pinned_hog_rc") == "0" and facts.get("pinned_frames_rc") == "0",
+             "tasks pinned to CPU 0 and to CPUs 2-3 ran to the end")
+    c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
+    dmesg = [l for l in lines if l.startswith("dmesg:")]
+    c.expect(not any("error" in l.lower() or "stall" in l.lower() for l in dmesg), "dmesg shows no sched_ext error")
+
+
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames,
-             "partial": scenario_partial}
+             "partial": scenario_partial, "smt": scenario_smt}
 
 
 def main():
