@@ -150,10 +150,15 @@ def scenario_frames(c, facts, tagged, lines):
           f"vruntime {num(tagged.get('vruntime_frames', {}), 'misses', 0):.0f}; "
           f"p99 ms idle {num(idle, 'p99_us', 0) / 1000:.1f}, default {num(d, 'p99_us', 0) / 1000:.1f}, "
           f"qos {num(q, 'p99_us', 0) / 1000:.1f}; hog throughput qos/default "
-          f"{num(hq, 'iters_per_sec', 0) / max(num(hd, 'iters_per_sec', 1), 1):.2f}; qosland's own CPU "
+          f"{num(hq, 'iters_per_sec', 0) / max(num(hd, 'iters_per_sec', 1), 1):.2f} "
+          f"(hogs alone {num(tagged.get('qos_alone_hog', {}), 'iters_per_sec', 0) / max(num(tagged.get('default_alone_hog', {}), 'iters_per_sec', 1), 1):.2f}); qosland's own CPU "
           f"qos {facts.get('qos_qosland_cpu_pct', '?')}%, vruntime {facts.get('vruntime_qosland_cpu_pct', '?')}% of one CPU; "
           f"cyclictest p99 us default {cd.get('p99_us')}, qos {cq.get('p99_us')} "
           f"(ratio {num(cq, 'p99_us', 0) / max(num(cd, 'p99_us', 1), 1):.2f})")
+    for tag in ("idle", "default", "qos", "vruntime"):
+        st = tagged.get(f"{tag}_stages")
+        if st:
+            print(f"  stages {tag}: " + " ".join(f"{k[:-7]}={v}" for k, v in st.items() if k.endswith("_p50_us")))
 
 
 def scenario_partial(c, facts, tagged, lines):

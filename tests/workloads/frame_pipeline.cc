@@ -13,6 +13,11 @@
 //   frame_pipeline --seconds S --loops-per-ms L [--period-us P]
 //
 // CPU work is calibrated where the pipeline runs (in the VM), never on the host.
+//
+// A second line, "stages:", profiles the completed frames: the median time
+// of each step of the chain, wakeups (from the post that woke a thread to
+// the thread running) and CPU work (stretched when the thread is preempted),
+// so a slow frame can be traced to the hop that made it slow.
 #include <semaphore.h>
 #include <time.h>
 
@@ -35,6 +40,13 @@ constexpr uint64_t kWindowNs = 5'000'000'000ull;
 enum Thread { kTimer, kMain, kWorker0, kWorker1, kCompositor, kNrThreads };
 const char* const kThreadNames[kNrThreads] = {"timer", "main", "worker0", "worker1", "compositor"};
 
+// When each step of one frame happened (ns, CLOCK_MONOTONIC).
+struct FrameTimes {
+  uint64_t expiry = 0, timer_woke = 0, main_start = 0, workers_posted = 0;
+  uint64_t worker_start[2] = {}, worker_done[2] = {};
+  uint64_t main_resumed = 0, compositor_start = 0, done = 0;
+};
+
 struct Pipeline {
   uint64_t loops_per_ms = 0;
   uint64_t period_ns = 16'666'667;
@@ -47,6 +59,8 @@ struct Pipeline {
   sem_t go_main, go_worker[2], worker_done, go_compositor;
   ProgressWindows progress[kNrThreads];
   std::vector<uint64_t> latencies_ns;  // completed frames
+  FrameTimes current;                  // the frame in flight (one at a time)
+  std::vector<FrameTimes> frames;      // completed frames
   uint64_t ticks = 0, dropped = 0;
   uint64_t max_wake_delay_ns = 0;  // timer expiry to the timer thread running
 
@@ -87,6 +101,7 @@ void TimerThread(Pipeline& p, uint64_t end_ns) {
     } else {
       p.in_flight.store(true, std::memory_order_relaxed);
       p.frame_expiry_ns = expiry;
+      p.current = FrameTimes{.expiry = expiry, .timer_woke = woke};
       sem_post(&p.go_main);
     }
     next = expiry + p.period_ns;
@@ -99,12 +114,15 @@ void MainThread(Pipeline& p) {
   for (;;) {
     Wait(&p.go_main);
     if (p.stop) break;
-    p.progress[kMain].Mark(p.start_ns, kWindowNs, NowNs());
+    p.current.main_start = NowNs();
+    p.progress[kMain].Mark(p.start_ns, kWindowNs, p.current.main_start);
     p.Work(kMain, 2000);
+    p.current.workers_posted = NowNs();
     sem_post(&p.go_worker[0]);
     sem_post(&p.go_worker[1]);
     Wait(&p.worker_done);
     Wait(&p.worker_done);
+    p.current.main_resumed = NowNs();
     p.compose_requests.fetch_add(1, std::memory_order_release);
     sem_post(&p.go_compositor);
   }
@@ -121,8 +139,10 @@ void WorkerThread(Pipeline& p, int i) {
   for (;;) {
     Wait(&p.go_worker[i]);
     if (p.quit) break;
-    p.progress[me].Mark(p.start_ns, kWindowNs, NowNs());
+    p.current.worker_start[i] = NowNs();
+    p.progress[me].Mark(p.start_ns, kWindowNs, p.current.worker_start[i]);
     p.Work(me, 1000);
+    p.current.worker_done[i] = NowNs();
     sem_post(&p.worker_done);
   }
 }
@@ -133,9 +153,12 @@ void CompositorThread(Pipeline& p) {
   for (uint64_t composed = 0;; ++composed) {
     Wait(&p.go_compositor);
     if (composed == p.compose_requests.load(std::memory_order_acquire)) break;
-    p.progress[kCompositor].Mark(p.start_ns, kWindowNs, NowNs());
+    p.current.compositor_start = NowNs();
+    p.progress[kCompositor].Mark(p.start_ns, kWindowNs, p.current.compositor_start);
     p.Work(kCompositor, 300);
-    p.latencies_ns.push_back(NowNs() - p.frame_expiry_ns);
+    p.current.done = NowNs();
+    p.latencies_ns.push_back(p.current.done - p.frame_expiry_ns);
+    p.frames.push_back(p.current);
     p.in_flight.store(false, std::memory_order_release);
   }
 }
@@ -145,6 +168,37 @@ double PercentileUs(const std::vector<uint64_t>& sorted, double q) {
   size_t idx = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
   idx = std::clamp<size_t>(idx, 1, sorted.size()) - 1;
   return static_cast<double>(sorted[idx]) / 1000.0;
+}
+
+// Median of one step over the completed frames, in microseconds.
+template <typename F>
+double StageMedianUs(const std::vector<FrameTimes>& frames, F step) {
+  std::vector<uint64_t> v;
+  v.reserve(frames.size());
+  for (const FrameTimes& f : frames) v.push_back(step(f));
+  std::sort(v.begin(), v.end());
+  return PercentileUs(v, 0.5);
+}
+
+void PrintStages(const std::vector<FrameTimes>& frames) {
+  struct Step {
+    const char* name;
+    uint64_t (*of)(const FrameTimes&);
+  };
+  static const Step kSteps[] = {
+      {"timer_wake", [](const FrameTimes& f) { return f.timer_woke > f.expiry ? f.timer_woke - f.expiry : 0; }},
+      {"main_wake", [](const FrameTimes& f) { return f.main_start > f.timer_woke ? f.main_start - f.timer_woke : 0; }},
+      {"main_run", [](const FrameTimes& f) { return f.workers_posted > f.main_start ? f.workers_posted - f.main_start : 0; }},
+      {"worker0_wake", [](const FrameTimes& f) { return f.worker_start[0] > f.workers_posted ? f.worker_start[0] - f.workers_posted : 0; }},
+      {"worker1_wake", [](const FrameTimes& f) { return f.worker_start[1] > f.workers_posted ? f.worker_start[1] - f.workers_posted : 0; }},
+      {"worker_run", [](const FrameTimes& f) { return std::max(f.worker_done[0] - f.worker_start[0], f.worker_done[1] - f.worker_start[1]); }},
+      {"main_rewake", [](const FrameTimes& f) { const uint64_t last = std::max(f.worker_done[0], f.worker_done[1]); return f.main_resumed > last ? f.main_resumed - last : 0; }},
+      {"compositor_wake", [](const FrameTimes& f) { return f.compositor_start > f.main_resumed ? f.compositor_start - f.main_resumed : 0; }},
+      {"compositor_run", [](const FrameTimes& f) { return f.done > f.compositor_start ? f.done - f.compositor_start : 0; }},
+  };
+  std::printf("stages: frames=%zu", frames.size());
+  for (const Step& s : kSteps) std::printf(" %s_p50_us=%.0f", s.name, StageMedianUs(frames, s.of));
+  std::printf("\n");
 }
 
 }  // namespace
@@ -171,6 +225,7 @@ int main(int argc, char** argv) {
   p.loops_per_ms = loops_per_ms;
   p.period_ns = period_us * 1000;
   p.latencies_ns.reserve(static_cast<size_t>(seconds * 1e9 / static_cast<double>(p.period_ns)) + 16);
+  p.frames.reserve(p.latencies_ns.capacity());
   sem_init(&p.go_main, 0, 0);
   sem_init(&p.go_worker[0], 0, 0);
   sem_init(&p.go_worker[1], 0, 0);
@@ -212,5 +267,6 @@ int main(int argc, char** argv) {
       sorted.empty() ? 0.0 : static_cast<double>(sorted.back()) / 1000.0,
       static_cast<double>(p.max_wake_delay_ns) / 1000.0, full_windows, starved,
       starved ? " starved_threads=" : "", starved_names.c_str());
+  PrintStages(p.frames);
   return 0;
 }

@@ -6,7 +6,7 @@ SECONDS_PER_RUN=${DEMO_SECONDS:-20}
 say "nproc=$NPROC hogs=$HOGS seconds=$SECONDS_PER_RUN"
 
 frame_pipeline --seconds 10 --loops-per-ms "$LOOPS_PER_MS" > /tmp/idle.frames 2>&1
-say "idle_$(cat /tmp/idle.frames)"
+say_file idle /tmp/idle.frames
 
 start_load "$SECONDS_PER_RUN" default
 wait_load default

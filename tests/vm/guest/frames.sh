@@ -1,13 +1,16 @@
 # Scenario frames: the frame pipeline, and cyclictest (no -p), under 8 x nproc
 # hogs with the kernel's default scheduler and with each qosland policy, in
 # one boot, so the figures compare (TCG timing is noisy: never compare across
-# boots). Also the pipeline alone, for reference.
+# boots). Also the pipeline alone, for reference, and the hogs alone (their
+# throughput without the pipeline's share of the CPU).
 . "$(dirname "$0")/lib.sh"
 SECONDS_PER_RUN=${FRAMES_SECONDS:-20}
 frame_pipeline --seconds 10 --loops-per-ms "$LOOPS_PER_MS" > /tmp/idle.frames 2>&1
-say "idle_$(cat /tmp/idle.frames)"
+say_file idle /tmp/idle.frames
 start_load "$SECONDS_PER_RUN" default
 wait_load default
+hog --threads "$HOGS" --seconds 8 > /tmp/default_alone.hog 2>&1
+say_file default_alone /tmp/default_alone.hog
 hog --threads "$HOGS" --seconds 12 > /dev/null &
 run_cyclictest 10 default
 wait
@@ -25,6 +28,8 @@ for pol in qos vruntime; do
   # qosland's own CPU use while the load ran, in % of one CPU.
   say "${pol}_qosland_cpu_pct=$(( (c1 - c0) * 100 / (SECONDS_PER_RUN * 100) ))"
   if [ "$pol" = qos ]; then
+    hog --threads "$HOGS" --seconds 8 > /tmp/qos_alone.hog 2>&1
+    say_file qos_alone /tmp/qos_alone.hog
     hog --threads "$HOGS" --seconds 12 > /dev/null &
     run_cyclictest 10 qos
     wait $!

@@ -7,6 +7,8 @@ HOGS=$((8 * NPROC))
 QLOG=/tmp/$SCENARIO.qosland.log
 
 say() { echo "@@ $SCENARIO $*"; }
+# say_file PREFIX FILE: each line of a workload's report, as "PREFIX_<line>".
+say_file() { while read -r l; do say "$1_$l"; done < "$2"; }
 
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
@@ -85,8 +87,8 @@ wait_load() {
   wait_pid "$FRAMES_PID" 120; frames_rc=$WRC
   say "$1_hog_rc=$hog_rc"
   say "$1_frames_rc=$frames_rc"
-  say "$1_$(cat /tmp/$1.hog)"
-  say "$1_$(cat /tmp/$1.frames)"
+  say_file "$1" "/tmp/$1.hog"
+  say_file "$1" "/tmp/$1.frames"
 }
 
 # run_cyclictest SECONDS PREFIX: wakeup latency of a periodic (1 ms) thread,
