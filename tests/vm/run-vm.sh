@@ -2,12 +2,22 @@
 # Boots a Debian sched_ext kernel in QEMU (TCG) with the test bed's initramfs
 # and runs guest scenarios in that one boot; the serial console goes to LOG.
 #   run-vm.sh --build BUILD_DIR --kernel PACKAGE --scenarios "a b c" --log LOG
-#             [--smp SPEC] [--mem SIZE] [--timeout SECONDS]
+#             [--smp SPEC] [--mem SIZE] [--timeout SECONDS] [--tcg-threads single|multi]
 # Exit 0 when the guest ran every scenario and powered off, 1 otherwise (with
 # the reason). Whether each scenario passed is for tests/vm/check.py to say.
+#
+# --tcg-threads: "single" (the default) emulates every vCPU on one host thread,
+# round-robin: stable, but a vCPU may wait milliseconds for its turn, and a
+# wakeup sent to another vCPU often takes effect only at that vCPU's next
+# timer tick (seen in sched_switch traces: 4-8 ms). Latency figures are then
+# the emulator's, not the scheduler's. "multi" gives each vCPU its own host
+# thread, as real CPUs run, for the timing scenarios; it has one known fault:
+# now and then the guest dies with "Oops: int3" while the kernel patches its
+# own code as a sched_ext scheduler is enabled (2 of 17 boots once). Such a
+# boot is run again, at most twice, and says so.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build="" kernel="" scenarios="" log="" smp=2 mem=2G timeout_s=900
+build="" kernel="" scenarios="" log="" smp=2 mem=2G timeout_s=900 tcg_threads=single
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -17,11 +27,14 @@ while [ $# -gt 0 ]; do
     --smp) smp=$2; shift 2 ;;
     --mem) mem=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
+    --tcg-threads) tcg_threads=$2; shift 2 ;;
     *) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 [ -n "$build" ] && [ -n "$kernel" ] && [ -n "$scenarios" ] && [ -n "$log" ] || {
   echo "usage: run-vm.sh --build DIR --kernel PACKAGE --scenarios \"a b\" --log LOG" >&2; exit 2; }
+case "$tcg_threads" in single|multi) ;; *)
+  echo "run-vm: --tcg-threads takes single or multi, not $tcg_threads" >&2; exit 2 ;; esac
 command -v qemu-system-x86_64 >/dev/null || {
   echo "run-vm: qemu-system-x86_64 is missing: run .ci/install-deps.sh" >&2; exit 1; }
 
@@ -34,17 +47,27 @@ trap 'rm -f "$initrd"' EXIT
 "$here/mkinitramfs.sh" "$build" "$initrd" >&2
 
 list=$(echo "$scenarios" | tr ' ' ',')
-echo "run-vm: booting $kernel (smp $smp) for scenarios: $scenarios" >&2
-start=$(date +%s)
-set +e
-timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
-  -accel tcg,thread=single -cpu max -smp "$smp" -m "$mem" \
-  -kernel "$vmlinuz" -initrd "$initrd" \
-  -append "console=ttyS0 quiet loglevel=3 panic=-1 qosland.scenarios=$list" \
-  -nographic -no-reboot -monitor none -serial stdio < /dev/null > "$log" 2>&1
-rc=$?
-set -e
-echo "run-vm: guest ran for $(( $(date +%s) - start )) s (qemu exit $rc); log: $log" >&2
+attempts=1
+[ "$tcg_threads" = multi ] && attempts=3
+for attempt in $(seq 1 "$attempts"); do
+  echo "run-vm: booting $kernel (smp $smp, TCG $tcg_threads-threaded) for scenarios: $scenarios" >&2
+  start=$(date +%s)
+  set +e
+  timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
+    -accel tcg,thread="$tcg_threads" -cpu max -smp "$smp" -m "$mem" \
+    -kernel "$vmlinuz" -initrd "$initrd" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 qosland.scenarios=$list" \
+    -nographic -no-reboot -monitor none -serial stdio < /dev/null > "$log" 2>&1
+  rc=$?
+  set -e
+  echo "run-vm: guest ran for $(( $(date +%s) - start )) s (qemu exit $rc); log: $log" >&2
+  if [ "$tcg_threads" = multi ] && ! grep -q '^@@ done' "$log" && grep -q 'Oops: int3' "$log"; then
+    echo "run-vm: the guest died of the known multi-threaded TCG fault (Oops: int3 while" \
+         "the kernel patched its code); attempt $attempt of $attempts" >&2
+    [ "$attempt" -lt "$attempts" ] && cp "$log" "$log.crash$attempt" && continue
+  fi
+  break
+done
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
   echo "run-vm: the VM did not finish within $timeout_s s; last lines:" >&2
   tail -n 20 "$log" >&2

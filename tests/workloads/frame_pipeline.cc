@@ -18,6 +18,7 @@
 // of each step of the chain, wakeups (from the post that woke a thread to
 // the thread running) and CPU work (stretched when the thread is preempted),
 // so a slow frame can be traced to the hop that made it slow.
+#include <pthread.h>
 #include <semaphore.h>
 #include <time.h>
 
@@ -75,12 +76,20 @@ struct Pipeline {
   }
 };
 
+// Names the calling thread "fp-<name>" (seen in top, ps -L and traces).
+void Name(Thread t) {
+  char name[16];
+  std::snprintf(name, sizeof(name), "fp-%s", kThreadNames[t]);
+  pthread_setname_np(pthread_self(), name);
+}
+
 void Wait(sem_t* s) {
   while (sem_wait(s) != 0) {
   }
 }
 
 void TimerThread(Pipeline& p, uint64_t end_ns) {
+  Name(kTimer);
   uint64_t next = p.start_ns + p.period_ns;
   while (next <= end_ns) {
     timespec ts{static_cast<time_t>(next / 1'000'000'000ull), static_cast<long>(next % 1'000'000'000ull)};
@@ -111,6 +120,7 @@ void TimerThread(Pipeline& p, uint64_t end_ns) {
 }
 
 void MainThread(Pipeline& p) {
+  Name(kMain);
   for (;;) {
     Wait(&p.go_main);
     if (p.stop) break;
@@ -136,6 +146,7 @@ void MainThread(Pipeline& p) {
 
 void WorkerThread(Pipeline& p, int i) {
   const Thread me = i == 0 ? kWorker0 : kWorker1;
+  Name(me);
   for (;;) {
     Wait(&p.go_worker[i]);
     if (p.quit) break;
@@ -150,6 +161,7 @@ void WorkerThread(Pipeline& p, int i) {
 void CompositorThread(Pipeline& p) {
   // The last frame's post may arrive after quit is set: compose every frame
   // main asked for, and exit on the post that carries no frame.
+  Name(kCompositor);
   for (uint64_t composed = 0;; ++composed) {
     Wait(&p.go_compositor);
     if (composed == p.compose_requests.load(std::memory_order_acquire)) break;

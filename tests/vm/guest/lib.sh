@@ -94,13 +94,15 @@ wait_load() {
 # run_cyclictest SECONDS PREFIX: wakeup latency of a periodic (1 ms) thread,
 # never with -p: a real-time cyclictest is not scheduled by sched_ext, so it
 # would measure nothing. Reports avg, p99 (from a 1 us histogram, overflows
-# counted above it) and max, in microseconds.
+# counted above it) and max, in microseconds. cyclictest pads its numbers
+# with zeros, which busybox awk would read as octal: dec() strips them.
 run_cyclictest() {
   cyclictest -t1 -i 1000 -D "$1" -q -h 50000 2>/dev/null | awk -v tag="$2" '
-    /^[0-9]+[ \t]+[0-9]+/ { n[$1 + 0] = $2; total += $2 }
-    /^# Avg Latencies:/ { avg = $4 + 0 }
-    /^# Max Latencies:/ { max = $4 + 0 }
-    /^# Histogram Overflows:/ { over = $4 + 0 }
+    function dec(s) { sub(/^0+/, "", s); return s + 0 }
+    /^[0-9]+[ \t]+[0-9]+/ { n[dec($1)] = dec($2); total += dec($2) }
+    /^# Avg Latencies:/ { avg = dec($4) }
+    /^# Max Latencies:/ { max = dec($4) }
+    /^# Histogram Overflows:/ { over = dec($4) }
     END {
       total += over; want = total * 0.99; seen = 0; p99 = -1
       for (us = 0; us < 50000 && p99 < 0; us++) { seen += n[us]; if (seen >= want) p99 = us }
