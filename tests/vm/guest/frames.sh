@@ -31,8 +31,12 @@ for pol in qos vruntime; do
     hog --threads "$HOGS" --seconds 8 > /tmp/qos_alone.hog 2>&1
     say_file qos_alone /tmp/qos_alone.hog
     hog --threads "$HOGS" --seconds 12 > /dev/null &
+    n2=$(nr_stats_lines)
     run_cyclictest 10 qos
+    n3=$(nr_stats_lines)
     wait $!
+    say "qos_cyclic_stats_before: $(stats_line "$n2")"
+    say "qos_cyclic_stats_after: $(stats_line "$n3")"
   fi
   say "${pol}_stats_before: $(stats_line "$n0")"
   say "${pol}_stats_after: $(stats_line "$n1")"
