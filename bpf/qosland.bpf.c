@@ -28,6 +28,7 @@
  *     DSQ, the others to the fallback DSQ;
  *   - the user-space scheduler's own threads: inserted into the local DSQ with
  *     SCX_ENQ_PREEMPT, so the scheduler never waits behind what it schedules;
+ *     when no CPU is idle, on the CPU that woke it (see qosland_select_cpu);
  *   - any task when the ring buffer is full (congestion): it goes to the FIFO
  *     fallback DSQ, which every CPU drains first, and is counted.
  * What BPF dispatches itself is counted (idle, kthread, self, congested), so
@@ -283,6 +284,14 @@ s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	s32 cpu;
 
 	cpu = pick_idle_cpu(p, prev_cpu, &how);
+	if (cpu < 0 && is_usersched(p)) {
+		/* Records wake the scheduler from the CPU that queued them: run it
+		 * right here (ops.enqueue preempts the current task, usually the
+		 * waker about to block or a hog an interrupt came in on) instead
+		 * of interrupting another CPU. */
+		cpu = bpf_get_smp_processor_id();
+		return bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ? cpu : prev_cpu;
+	}
 	if (cpu < 0)
 		return prev_cpu;  /* ops.enqueue sends it to user space */
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, 0);

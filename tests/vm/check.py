@@ -153,7 +153,7 @@ def scenario_frames(c, facts, tagged, lines):
           f"{num(hq, 'iters_per_sec', 0) / max(num(hd, 'iters_per_sec', 1), 1):.2f} "
           f"(hogs alone {num(tagged.get('qos_alone_hog', {}), 'iters_per_sec', 0) / max(num(tagged.get('default_alone_hog', {}), 'iters_per_sec', 1), 1):.2f}); qosland's own CPU "
           f"qos {facts.get('qos_qosland_cpu_pct', '?')}%, vruntime {facts.get('vruntime_qosland_cpu_pct', '?')}% of one CPU; "
-          f"cyclictest p99 us default {cd.get('p99_us')}, qos {cq.get('p99_us')} "
+          f"cyclictest p99 us idle {tagged.get('idle_cyclic', {}).get('p99_us')}, default {cd.get('p99_us')}, qos {cq.get('p99_us')} "
           f"(ratio {num(cq, 'p99_us', 0) / max(num(cd, 'p99_us', 1), 1):.2f})")
     # Issue 3's targets, reported (they depend on the machine; not asserted).
     thr = num(hq, 'iters_per_sec', 0) / max(num(hd, 'iters_per_sec', 1), 1)

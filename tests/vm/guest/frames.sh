@@ -1,12 +1,14 @@
 # Scenario frames: the frame pipeline, and cyclictest (no -p), under 8 x nproc
 # hogs with the kernel's default scheduler and with each qosland policy, in
 # one boot, so the figures compare (TCG timing is noisy: never compare across
-# boots). Also the pipeline alone, for reference, and the hogs alone (their
-# throughput without the pipeline's share of the CPU).
+# boots). Also, for reference: the pipeline and cyclictest on the idle
+# machine (the emulator's own floor), and the hogs alone (their throughput
+# without the pipeline's share of the CPU).
 . "$(dirname "$0")/lib.sh"
 SECONDS_PER_RUN=${FRAMES_SECONDS:-20}
 frame_pipeline --seconds 10 --loops-per-ms "$LOOPS_PER_MS" > /tmp/idle.frames 2>&1
 say_file idle /tmp/idle.frames
+run_cyclictest 10 idle
 start_load "$SECONDS_PER_RUN" default
 wait_load default
 hog --threads "$HOGS" --seconds 8 > /tmp/default_alone.hog 2>&1
