@@ -34,6 +34,14 @@
  * What BPF dispatches itself is counted (idle, kthread, self, congested), so
  * the share of dispatches decided in user space is always visible.
  *
+ * A decision for a task that may not run on the CPU draining it (a thread
+ * pinned to another CPU, like cyclictest's) goes to its own CPU's DSQ instead
+ * of the shared one, which only CPUs it may use would look at; if that CPU
+ * runs a task with a later deadline (the vtime of the decision that put it
+ * there, cpu_cur_key[]), it is preempted, as an earliest-deadline-first
+ * scheduler would. Otherwise the pinned task would wait for that task's slice
+ * to end, a timer tick or more.
+ *
  * Stale decisions: every enqueue bumps the task's generation; a decision whose
  * (cookie, generation) no longer matches, or whose task was dequeued in the
  * meantime (ops.dequeue: affinity change, exit), is dropped and counted. The
@@ -85,6 +93,9 @@ struct qosland_exit_info exit_info;
  * crowded the machine is) and by the status line. */
 __s64 nr_runnable_all;
 __u64 next_cookie = 1;
+/* Per CPU: the deadline (decision vtime) of the task running there; 0 when
+ * BPF dispatched it itself (never preempted for a deadline). */
+__u64 cpu_cur_key[MAX_CPUS];
 
 struct task_ctx {
 	u64 cookie;
@@ -102,6 +113,8 @@ struct task_ctx {
 	u64 slept_ns;       /* blocked time before the latest wakeup */
 	s32 waker_pid;      /* who woke it last; 0: none (interrupt, not a wakeup) */
 	bool waiting;     /* in user space's hands: a decision may apply */
+	bool user_decided; /* its latest dispatch came from a user-space decision */
+	u64 key;          /* that decision's vtime */
 };
 
 struct {
@@ -229,6 +242,17 @@ static s32 llc_of(s32 cpu)
 	 * verifier needs to see. */
 	barrier_var(c);
 	return cpu_llc[c & (MAX_CPUS - 1)];
+}
+
+/* &cpu_cur_key[cpu] with a bound the verifier can see, or NULL. */
+static u64 *cur_key_slot(s32 cpu)
+{
+	u32 c = cpu;
+
+	if (c >= MAX_CPUS)
+		return NULL;
+	barrier_var(c);
+	return &cpu_cur_key[c & (MAX_CPUS - 1)];
 }
 
 static const struct cpumask *cast_mask(struct bpf_cpumask *mask)
@@ -409,7 +433,8 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 	struct qosland_dispatch d;
 	struct task_struct *p;
 	struct task_ctx *tctx;
-	u64 dsq = SHARED_DSQ;
+	u64 dsq = SHARED_DSQ, *cur;
+	s32 home;
 
 	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0)) {
 		STAT_ADD(nr_bad_records, 1);
@@ -433,11 +458,31 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 	if (d.cpu >= 0 && d.cpu < MAX_CPUS && (u32)d.cpu < scx_bpf_nr_cpu_ids() &&
 	    bpf_cpumask_test_cpu(d.cpu, p->cpus_ptr))
 		dsq = d.cpu;
+	tctx->user_decided = true;
+	tctx->key = d.vtime;
+	/* ops.dispatch drains on the CPU that is about to pick a task. */
+	if (dsq == SHARED_DSQ && !bpf_cpumask_test_cpu(bpf_get_smp_processor_id(), p->cpus_ptr)) {
+		/* It may not run here (see the top of the file). */
+		home = scx_bpf_task_cpu(p);
+		cur = cur_key_slot(home);
+		if (cur && bpf_cpumask_test_cpu(home, p->cpus_ptr)) {
+			scx_bpf_dsq_insert_vtime(p, home, d.slice_ns ?: default_slice_ns, d.vtime, 0);
+			if (*cur > d.vtime) {
+				*cur = 0;  /* one kick per running task */
+				scx_bpf_kick_cpu(home, SCX_KICK_PREEMPT);
+				STAT_ADD(nr_deadline_preempts, 1);
+			} else {
+				scx_bpf_kick_cpu(home, SCX_KICK_IDLE);
+			}
+			goto done;
+		}
+	}
 	scx_bpf_dsq_insert_vtime(p, dsq, d.slice_ns ?: default_slice_ns, d.vtime, 0);
 	if (dsq == SHARED_DSQ)
 		kick_idle_cpu_for(p);
 	else
 		scx_bpf_kick_cpu(d.cpu, SCX_KICK_IDLE);
+done:
 	bpf_task_release(p);
 	STAT_ADD(nr_user_dispatches, 1);
 
@@ -509,9 +554,14 @@ void QOSLAND_OPS(qosland_quiescent, struct task_struct *p, u64 deq_flags)
 void QOSLAND_OPS(qosland_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
+	u64 *cur = cur_key_slot(bpf_get_smp_processor_id());
 
-	if (tctx)
-		tctx->last_run_at = bpf_ktime_get_ns();
+	if (cur)
+		*cur = tctx && tctx->user_decided ? tctx->key : 0;
+	if (!tctx)
+		return;
+	tctx->user_decided = false;  /* until the next decision */
+	tctx->last_run_at = bpf_ktime_get_ns();
 }
 
 void QOSLAND_OPS(qosland_stopping, struct task_struct *p, bool runnable)
