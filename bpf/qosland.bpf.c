@@ -231,28 +231,35 @@ static void kick_idle_cpu_for(struct task_struct *p)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
-/* cpu_llc[cpu] with a bound the verifier can see; -1 for an unknown CPU. */
-static s32 llc_of(s32 cpu)
+/* Indexes a per-CPU array with a bound the verifier can see: false for a
+ * CPU id out of range. */
+static bool cpu_index(s32 cpu, u32 *idx)
 {
 	u32 c = cpu;
 
 	if (c >= MAX_CPUS)
-		return -1;
+		return false;
 	/* Hide the check from the compiler, which would drop the mask the
 	 * verifier needs to see. */
 	barrier_var(c);
-	return cpu_llc[c & (MAX_CPUS - 1)];
+	*idx = c & (MAX_CPUS - 1);
+	return true;
 }
 
-/* &cpu_cur_key[cpu] with a bound the verifier can see, or NULL. */
+/* cpu_llc[cpu]; -1 for an unknown CPU. */
+static s32 llc_of(s32 cpu)
+{
+	u32 i;
+
+	return cpu_index(cpu, &i) ? cpu_llc[i] : -1;
+}
+
+/* &cpu_cur_key[cpu], or NULL for an unknown CPU. */
 static u64 *cur_key_slot(s32 cpu)
 {
-	u32 c = cpu;
+	u32 i;
 
-	if (c >= MAX_CPUS)
-		return NULL;
-	barrier_var(c);
-	return &cpu_cur_key[c & (MAX_CPUS - 1)];
+	return cpu_index(cpu, &i) ? &cpu_cur_key[i] : NULL;
 }
 
 static const struct cpumask *cast_mask(struct bpf_cpumask *mask)
@@ -433,7 +440,7 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 	struct qosland_dispatch d;
 	struct task_struct *p;
 	struct task_ctx *tctx;
-	u64 dsq = SHARED_DSQ, *cur;
+	u64 dsq = SHARED_DSQ, *cur = NULL;
 	s32 home;
 
 	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0)) {
@@ -465,24 +472,21 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 		/* It may not run here (see the top of the file). */
 		home = scx_bpf_task_cpu(p);
 		cur = cur_key_slot(home);
-		if (cur && bpf_cpumask_test_cpu(home, p->cpus_ptr)) {
-			scx_bpf_dsq_insert_vtime(p, home, d.slice_ns ?: default_slice_ns, d.vtime, 0);
-			if (*cur > d.vtime) {
-				*cur = 0;  /* one kick per running task */
-				scx_bpf_kick_cpu(home, SCX_KICK_PREEMPT);
-				STAT_ADD(nr_deadline_preempts, 1);
-			} else {
-				scx_bpf_kick_cpu(home, SCX_KICK_IDLE);
-			}
-			goto done;
-		}
+		if (cur && bpf_cpumask_test_cpu(home, p->cpus_ptr))
+			dsq = home;
+		else
+			cur = NULL;
 	}
 	scx_bpf_dsq_insert_vtime(p, dsq, d.slice_ns ?: default_slice_ns, d.vtime, 0);
-	if (dsq == SHARED_DSQ)
+	if (dsq == SHARED_DSQ) {
 		kick_idle_cpu_for(p);
-	else
-		scx_bpf_kick_cpu(d.cpu, SCX_KICK_IDLE);
-done:
+	} else if (cur && *cur > d.vtime) {
+		*cur = 0;  /* one kick per running task */
+		scx_bpf_kick_cpu(dsq, SCX_KICK_PREEMPT);
+		STAT_ADD(nr_deadline_preempts, 1);
+	} else {
+		scx_bpf_kick_cpu(dsq, SCX_KICK_IDLE);
+	}
 	bpf_task_release(p);
 	STAT_ADD(nr_user_dispatches, 1);
 

@@ -192,21 +192,28 @@ double StageMedianUs(const std::vector<FrameTimes>& frames, F step) {
   return PercentileUs(v, 0.5);
 }
 
+// ns from `from` to `to`; 0 if `to` came first (a step that never happened).
+uint64_t Between(uint64_t from, uint64_t to) { return to > from ? to - from : 0; }
+
 void PrintStages(const std::vector<FrameTimes>& frames) {
   struct Step {
     const char* name;
     uint64_t (*of)(const FrameTimes&);
   };
   static const Step kSteps[] = {
-      {"timer_wake", [](const FrameTimes& f) { return f.timer_woke > f.expiry ? f.timer_woke - f.expiry : 0; }},
-      {"main_wake", [](const FrameTimes& f) { return f.main_start > f.timer_woke ? f.main_start - f.timer_woke : 0; }},
-      {"main_run", [](const FrameTimes& f) { return f.workers_posted > f.main_start ? f.workers_posted - f.main_start : 0; }},
-      {"worker0_wake", [](const FrameTimes& f) { return f.worker_start[0] > f.workers_posted ? f.worker_start[0] - f.workers_posted : 0; }},
-      {"worker1_wake", [](const FrameTimes& f) { return f.worker_start[1] > f.workers_posted ? f.worker_start[1] - f.workers_posted : 0; }},
-      {"worker_run", [](const FrameTimes& f) { return std::max(f.worker_done[0] - f.worker_start[0], f.worker_done[1] - f.worker_start[1]); }},
-      {"main_rewake", [](const FrameTimes& f) { const uint64_t last = std::max(f.worker_done[0], f.worker_done[1]); return f.main_resumed > last ? f.main_resumed - last : 0; }},
-      {"compositor_wake", [](const FrameTimes& f) { return f.compositor_start > f.main_resumed ? f.compositor_start - f.main_resumed : 0; }},
-      {"compositor_run", [](const FrameTimes& f) { return f.done > f.compositor_start ? f.done - f.compositor_start : 0; }},
+      {"timer_wake", [](const FrameTimes& f) { return Between(f.expiry, f.timer_woke); }},
+      {"main_wake", [](const FrameTimes& f) { return Between(f.timer_woke, f.main_start); }},
+      {"main_run", [](const FrameTimes& f) { return Between(f.main_start, f.workers_posted); }},
+      {"worker0_wake", [](const FrameTimes& f) { return Between(f.workers_posted, f.worker_start[0]); }},
+      {"worker1_wake", [](const FrameTimes& f) { return Between(f.workers_posted, f.worker_start[1]); }},
+      {"worker_run", [](const FrameTimes& f) {
+         return std::max(Between(f.worker_start[0], f.worker_done[0]), Between(f.worker_start[1], f.worker_done[1]));
+       }},
+      {"main_rewake", [](const FrameTimes& f) {
+         return Between(std::max(f.worker_done[0], f.worker_done[1]), f.main_resumed);
+       }},
+      {"compositor_wake", [](const FrameTimes& f) { return Between(f.main_resumed, f.compositor_start); }},
+      {"compositor_run", [](const FrameTimes& f) { return Between(f.compositor_start, f.done); }},
   };
   std::printf("stages: frames=%zu", frames.size());
   for (const Step& s : kSteps) std::printf(" %s_p50_us=%.0f", s.name, StageMedianUs(frames, s.of));
