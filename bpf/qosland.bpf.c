@@ -94,8 +94,10 @@ struct qosland_exit_info exit_info;
 __s64 nr_runnable_all;
 __u64 next_cookie = 1;
 /* Per CPU: the deadline (decision vtime) of the task running there; 0 when
- * BPF dispatched it itself (never preempted for a deadline). */
+ * BPF dispatched it itself (never preempted for a deadline); KEY_USERSCHED
+ * while the user-space scheduler runs there (see apply_decision). */
 __u64 cpu_cur_key[MAX_CPUS];
+#define KEY_USERSCHED (~0ULL)
 
 struct task_ctx {
 	u64 cookie;
@@ -309,20 +311,41 @@ static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu, enum idle_pick *ho
 	return cpu;
 }
 
+/*
+ * Where the scheduler runs when no CPU is idle (ops.enqueue preempts the task
+ * running there). Records wake it from the CPU that queued them, so by
+ * default right here, without interrupting another CPU; this is usually the
+ * waker about to block, or a hog an interrupt came in on. But if this CPU
+ * runs a task with an earlier deadline than the one on the CPU the scheduler
+ * last ran on (a latency-critical thread that just got the CPU), preempt
+ * that one instead.
+ */
+static s32 usersched_cpu(struct task_struct *p, s32 prev_cpu)
+{
+	s32 cpu = bpf_get_smp_processor_id();
+	u64 *here, *there;
+
+	if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		return prev_cpu;
+	if (prev_cpu == cpu || !bpf_cpumask_test_cpu(prev_cpu, p->cpus_ptr))
+		return cpu;
+	here = cur_key_slot(cpu);
+	there = cur_key_slot(prev_cpu);
+	if (here && there && *here && *here != KEY_USERSCHED && *there > *here) {
+		STAT_ADD(nr_self_moved, 1);
+		return prev_cpu;
+	}
+	return cpu;
+}
+
 s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	enum idle_pick how = PICK_NONE;
 	s32 cpu;
 
 	cpu = pick_idle_cpu(p, prev_cpu, &how);
-	if (cpu < 0 && is_usersched(p)) {
-		/* Records wake the scheduler from the CPU that queued them: run it
-		 * right here (ops.enqueue preempts the current task, usually the
-		 * waker about to block or a hog an interrupt came in on) instead
-		 * of interrupting another CPU. */
-		cpu = bpf_get_smp_processor_id();
-		return bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ? cpu : prev_cpu;
-	}
+	if (cpu < 0 && is_usersched(p))
+		return usersched_cpu(p, prev_cpu);
 	if (cpu < 0)
 		return prev_cpu;  /* ops.enqueue sends it to user space */
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, 0);
@@ -477,16 +500,30 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 		else
 			cur = NULL;
 	}
+	if (cur && *cur > d.vtime) {
+		/*
+		 * Its deadline is earlier than that of the task running on its
+		 * CPU: put it first in that CPU's local DSQ and preempt. The
+		 * kernel does both under that CPU's lock when this insert is
+		 * flushed, so it holds whatever that CPU is doing meanwhile: a
+		 * CPU in the middle of picking a task (perhaps having found the
+		 * user ring buffer busy with this very drain) then picks this one.
+		 * A kick after a plain insert could land on the task being
+		 * switched out and be lost, leaving this one a slice behind.
+		 */
+		*cur = d.vtime;
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | dsq, d.slice_ns ?: default_slice_ns,
+				   SCX_ENQ_HEAD | SCX_ENQ_PREEMPT);
+		STAT_ADD(nr_deadline_preempts, 1);
+		goto out;
+	}
 	scx_bpf_dsq_insert_vtime(p, dsq, d.slice_ns ?: default_slice_ns, d.vtime, 0);
 	if (dsq == SHARED_DSQ) {
 		kick_idle_cpu_for(p);
-	} else if (cur && *cur > d.vtime) {
-		*cur = 0;  /* one kick per running task */
-		scx_bpf_kick_cpu(dsq, SCX_KICK_PREEMPT);
-		STAT_ADD(nr_deadline_preempts, 1);
 	} else {
 		scx_bpf_kick_cpu(dsq, SCX_KICK_IDLE);
 	}
+out:
 	bpf_task_release(p);
 	STAT_ADD(nr_user_dispatches, 1);
 
@@ -561,7 +598,7 @@ void QOSLAND_OPS(qosland_running, struct task_struct *p)
 	u64 *cur = cur_key_slot(bpf_get_smp_processor_id());
 
 	if (cur)
-		*cur = tctx && tctx->user_decided ? tctx->key : 0;
+		*cur = is_usersched(p) ? KEY_USERSCHED : tctx && tctx->user_decided ? tctx->key : 0;
 	if (!tctx)
 		return;
 	tctx->user_decided = false;  /* until the next decision */

@@ -97,6 +97,7 @@ struct qosland_bpf_stats {
 	__u64 nr_bad_records;     /* decisions that could not be read */
 	__u64 nr_exit_lost;       /* exit records dropped because the ring was full */
 	__u64 nr_deadline_preempts; /* CPUs preempted for a pinned task with an earlier deadline */
+	__u64 nr_self_moved;      /* scheduler woken on another CPU, sparing a more urgent task */
 	__s64 nr_queued;          /* gauge: tasks waiting for a user-space decision */
 	/* Round trip through user space: enqueue to decision applied, as a
 	 * histogram; bucket i counts delays in [2^i, 2^(i+1)) microseconds

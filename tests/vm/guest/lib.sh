@@ -96,8 +96,19 @@ wait_load() {
 # would measure nothing. Reports avg, p99 (from a 1 us histogram, overflows
 # counted above it) and max, in microseconds. cyclictest pads its numbers
 # with zeros, which busybox awk would read as octal: dec() strips them.
+#
+# cyclictest's latency runs from when its timer was due, so it includes how
+# late the timer fired, which is the emulator's doing, not the scheduler's.
+# The scheduler's own share is traced at the same time (PREFIX_sched_wakeup):
+# from the kernel's sched_waking of cyclictest's thread to its sched_switch
+# onto a CPU.
 run_cyclictest() {
-  cyclictest -t1 -i 1000 -D "$1" -q -h 50000 2>/dev/null | awk -v tag="$2" '
+  cyclictest -t1 -i 1000 -D "$1" -q -h 50000 > /tmp/cyclic.out 2>/dev/null &
+  cpid=$!
+  trace_wakeups_start "$cpid"
+  wait "$cpid"
+  trace_wakeups_stop "$2"
+  awk -v tag="$2" '
     function dec(s) { sub(/^0+/, "", s); return s + 0 }
     /^[0-9]+[ \t]+[0-9]+/ { n[dec($1)] = dec($2); total += dec($2) }
     /^# Avg Latencies:/ { avg = dec($4) }
@@ -108,7 +119,56 @@ run_cyclictest() {
       for (us = 0; us < 50000 && p99 < 0; us++) { seen += n[us]; if (seen >= want) p99 = us }
       if (p99 < 0) p99 = max
       printf "%s_cyclic: samples=%d avg_us=%d p99_us=%d max_us=%d\n", tag, total, avg, p99, max
-    }' | while read -r l; do say "$l"; done
+    }' /tmp/cyclic.out | while read -r l; do say "$l"; done
+}
+
+TRACE=/sys/kernel/tracing
+# trace_wakeups_start PID: traces the wakeups of PID's second thread (the
+# one cyclictest measures with).
+trace_wakeups_start() {
+  [ -d $TRACE/events ] || mount -t tracefs nodev $TRACE 2>/dev/null
+  TRACED_TID=""
+  i=0
+  while [ -z "$TRACED_TID" ] && [ $i -lt 50 ]; do
+    TRACED_TID=$(ls /proc/"$1"/task 2>/dev/null | grep -vx "$1" | head -n1)
+    i=$((i + 1))
+    [ -z "$TRACED_TID" ] && sleep 0.05
+  done
+  [ -n "$TRACED_TID" ] && [ -d $TRACE/events/sched ] || return 0
+  echo 0 > $TRACE/tracing_on
+  echo > $TRACE/trace
+  echo 4096 > $TRACE/buffer_size_kb
+  echo "pid == $TRACED_TID" > $TRACE/events/sched/sched_waking/filter
+  echo "next_pid == $TRACED_TID" > $TRACE/events/sched/sched_switch/filter
+  echo 1 > $TRACE/events/sched/sched_waking/enable
+  echo 1 > $TRACE/events/sched/sched_switch/enable
+  echo 1 > $TRACE/tracing_on
+}
+
+# trace_wakeups_stop PREFIX: says PREFIX_sched_wakeup: n, p50, p99 and max
+# in microseconds (n=0 when tracing was unavailable).
+trace_wakeups_stop() {
+  if [ -z "$TRACED_TID" ] || [ ! -d $TRACE/events/sched ]; then
+    say "$1_sched_wakeup: n=0"
+    return
+  fi
+  echo 0 > $TRACE/tracing_on
+  echo 0 > $TRACE/events/sched/sched_waking/enable
+  echo 0 > $TRACE/events/sched/sched_switch/enable
+  echo 0 > $TRACE/events/sched/sched_waking/filter
+  echo 0 > $TRACE/events/sched/sched_switch/filter
+  grep -v '^#' $TRACE/trace | awk '
+    { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { ts = substr($i, 1, length($i) - 1); break } }
+    / sched_waking: / { w = ts; next }
+    / sched_switch: / && w != "" { printf "%d\n", (ts - w) * 1000000; w = "" }' |
+    sort -n > /tmp/wakeups.us
+  echo > $TRACE/trace
+  awk -v tag="$1" '{ v[NR] = $1 }
+    END {
+      if (NR == 0) { printf "%s_sched_wakeup: n=0\n", tag; exit }
+      printf "%s_sched_wakeup: n=%d p50_us=%d p99_us=%d max_us=%d\n", tag, NR,
+        v[int((NR + 1) * 0.5)], v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1], v[NR]
+    }' /tmp/wakeups.us | while read -r l; do say "$l"; done
 }
 
 dump_dmesg() {
