@@ -17,7 +17,7 @@ main_pkgs=(
   libcli11-dev libspdlog-dev libfmt-dev libconcurrentqueue-dev
   libbenchmark-dev libgtest-dev libgmock-dev nlohmann-json3-dev
   qemu-system-x86 busybox-static cpio zstd gzip
-  stress-ng rt-tests gnuplot-nox
+  stress-ng rt-tests gnuplot-nox procps util-linux
   ca-certificates
 )
 bp_pkgs=(libbpf-dev bpftool)
