@@ -38,9 +38,14 @@
  * pinned to another CPU, like cyclictest's) goes to its own CPU's DSQ instead
  * of the shared one, which only CPUs it may use would look at; if that CPU
  * runs a task with a later deadline (the vtime of the decision that put it
- * there, cpu_cur_key[]), it is preempted, as an earliest-deadline-first
- * scheduler would. Otherwise the pinned task would wait for that task's slice
- * to end, a timer tick or more.
+ * there, cpu_cur_key[]), the task goes first into that CPU's local DSQ and
+ * preempts, as an earliest-deadline-first scheduler would. Otherwise the
+ * pinned task would wait for that task's slice to end, a timer tick or more.
+ *
+ * Records that can wait: a CPU-bound task whose turn ended, while enough
+ * decided work waits for the CPUs, is sent without waking user space (see
+ * record_wakeup_flags); such records are read with the next wakeup, or when
+ * a CPU runs out of work (a nudge).
  *
  * Stale decisions: every enqueue bumps the task's generation; a decision whose
  * (cookie, generation) no longer matches, or whose task was dequeued in the
@@ -363,10 +368,47 @@ s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 	return cpu;
 }
 
+/*
+ * Waking user space for every record costs a switch to the scheduler and
+ * back on a busy CPU. A CPU-bound task whose turn just ended (no wakeup, and
+ * it has run LAZY_MIN_RUN_NS since it last woke up) is in no hurry while
+ * enough decided work waits for the CPUs: its record is sent without a
+ * wakeup and read with the next one. Every other record wakes user space,
+ * forcibly when unread records wait (the ring's own rule wakes only a reader
+ * that has read everything, so after a lazy record it would stay silent).
+ * A CPU about to go idle while unread records wait sends a nudge (see
+ * qosland_dispatch), so a lazy record never waits on an idle machine.
+ */
+#define LAZY_MIN_RUN_NS (20ULL * 1000 * 1000)
+
+static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags)
+{
+	if (!(enq_flags & SCX_ENQ_WAKEUP) && tctx->run_activation >= LAZY_MIN_RUN_NS &&
+	    scx_bpf_dsq_nr_queued(SHARED_DSQ) >= 2 * (s32)scx_bpf_nr_cpu_ids()) {
+		STAT_ADD(nr_lazy_records, 1);
+		return BPF_RB_NO_WAKEUP;
+	}
+	return bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) ? BPF_RB_FORCE_WAKEUP : 0;
+}
+
+/* Wakes user space with a record that names no task. */
+static void nudge_user_space(void)
+{
+	struct qosland_queued *rec = bpf_ringbuf_reserve(&queued, sizeof(*rec), 0);
+
+	if (!rec)
+		return;  /* full: user space is behind, and awake */
+	__builtin_memset(rec, 0, sizeof(*rec));
+	rec->kind = QOSLAND_REC_NUDGE;
+	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	STAT_ADD(nr_nudges, 1);
+}
+
 void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct qosland_queued *rec;
 	struct task_ctx *tctx;
+	u64 rb_flags;
 
 	if (is_usersched(p)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags | SCX_ENQ_PREEMPT);
@@ -385,6 +427,7 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	tctx = lookup_task_ctx(p);
+	rb_flags = tctx ? record_wakeup_flags(tctx, enq_flags) : 0;
 	rec = tctx ? bpf_ringbuf_reserve(&queued, sizeof(*rec), 0) : NULL;
 	if (!rec) {
 		/* Congested (or a task we never saw in init_task): never lose it. */
@@ -416,7 +459,7 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->waker_pid = (enq_flags & SCX_ENQ_WAKEUP) ? tctx->waker_pid : 0;
 	rec->nr_runnable = nr_runnable_all > 0 ? (u32)nr_runnable_all : 0;
 	tctx->runtime_acc = 0;
-	bpf_ringbuf_submit(rec, 0);
+	bpf_ringbuf_submit(rec, rb_flags);
 
 	STAT_ADD(nr_sent, 1);
 	STAT_ADD(nr_queued, 1);
@@ -433,10 +476,6 @@ void QOSLAND_OPS(qosland_dequeue, struct task_struct *p, u64 deq_flags)
 		STAT_ADD(nr_queued, -1);
 	}
 }
-
-struct drain_ctx {
-	u32 nr;
-};
 
 static void record_decision_delay(u64 delay_ns)
 {
@@ -457,19 +496,27 @@ static void record_decision_delay(u64 delay_ns)
 	s->decision_delay_hist[b]++;
 }
 
-static long apply_decision(struct bpf_dynptr *dynptr, void *data)
+struct drain_ctx {
+	u32 nr;
+};
+
+/*
+ * Applies one decision; returns 1 once DISPATCH_BATCH decisions were
+ * inserted. A global function: the verifier checks it once, on its own, and
+ * sees neither the count nor the result as a constant in the drain loop that
+ * calls it (else it walks that loop once per value and gives up).
+ */
+__noinline int apply_one(struct qosland_dispatch *dp, struct drain_ctx *dctx)
 {
-	struct drain_ctx *dctx = data;
 	struct qosland_dispatch d;
 	struct task_struct *p;
 	struct task_ctx *tctx;
 	u64 dsq = SHARED_DSQ, *cur = NULL;
 	s32 home;
 
-	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0)) {
-		STAT_ADD(nr_bad_records, 1);
-		return 0;
-	}
+	if (!dp || !dctx)
+		return 1;
+	d = *dp;
 	p = bpf_task_from_pid(d.pid);
 	if (!p) {
 		STAT_ADD(nr_stale, 1);
@@ -526,8 +573,23 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 out:
 	bpf_task_release(p);
 	STAT_ADD(nr_user_dispatches, 1);
+	return ++dctx->nr >= DISPATCH_BATCH;
+}
 
-	return ++dctx->nr >= DISPATCH_BATCH ? 1 : 0;
+static long apply_decision(struct bpf_dynptr *dynptr, void *data)
+{
+	struct qosland_dispatch d;
+	int full;
+
+	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0)) {
+		STAT_ADD(nr_bad_records, 1);
+		return 0;
+	}
+	full = apply_one(&d, data);
+	/* The compiler knows full is 0 or 1 and would return it as is; the
+	 * verifier does not and wants to see it. */
+	barrier_var(full);
+	return full ? 1 : 0;
 }
 
 void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
@@ -543,7 +605,12 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 		return;
 	if (scx_bpf_dsq_move_to_local(cpu))
 		return;
-	scx_bpf_dsq_move_to_local(SHARED_DSQ);
+	if (scx_bpf_dsq_move_to_local(SHARED_DSQ))
+		return;
+	/* Nothing decided for this CPU: user space must not sleep on records
+	 * sent without a wakeup (see record_wakeup_flags). */
+	if (bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA))
+		nudge_user_space();
 }
 
 void QOSLAND_OPS(qosland_runnable, struct task_struct *p, u64 enq_flags)

@@ -24,6 +24,8 @@
 enum qosland_record_kind {
 	QOSLAND_REC_QUEUED = 1, /* the task is runnable and waits for a decision */
 	QOSLAND_REC_EXIT = 2,   /* the task is gone; forget it (best effort) */
+	QOSLAND_REC_NUDGE = 3,  /* no task: wakes user space to read records that
+	                           were sent without waking it (only kind is set) */
 };
 
 /* qosland_queued.flags */
@@ -98,6 +100,8 @@ struct qosland_bpf_stats {
 	__u64 nr_exit_lost;       /* exit records dropped because the ring was full */
 	__u64 nr_deadline_preempts; /* CPUs preempted for a pinned task with an earlier deadline */
 	__u64 nr_self_moved;      /* scheduler woken on another CPU, sparing a more urgent task */
+	__u64 nr_lazy_records;    /* records sent without waking user space */
+	__u64 nr_nudges;          /* user space woken by an idle CPU for such records */
 	__s64 nr_queued;          /* gauge: tasks waiting for a user-space decision */
 	/* Round trip through user space: enqueue to decision applied, as a
 	 * histogram; bucket i counts delays in [2^i, 2^(i+1)) microseconds

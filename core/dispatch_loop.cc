@@ -22,6 +22,7 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
     OnExit(task);
     return;
   }
+  if (task.kind == QueuedTask::Kind::kNudge) return;  // only woke us up
   ++stats_.records;
   const TaskTable::Found found = table_.FindOrInsert(task.pid, task.tgid, task.cookie);
   if (found.replaced != kNoSlot) Retire(found.replaced);

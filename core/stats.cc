@@ -20,6 +20,8 @@ BpfStats BpfStats::operator-(const BpfStats& e) const {
   d.exit_lost -= e.exit_lost;
   d.deadline_preempts -= e.deadline_preempts;
   d.self_moved -= e.self_moved;
+  d.lazy_records -= e.lazy_records;
+  d.nudges -= e.nudges;
   for (size_t i = 0; i < d.decision_delay_hist.size(); ++i) {
     d.decision_delay_hist[i] -= e.decision_delay_hist[i];
   }
@@ -49,7 +51,7 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
   std::snprintf(buf, sizeof(buf),
                 "t=%.1f runnable=%lld queued=%lld user=%llu bpf=%llu idle=%llu idle_prev=%llu "
                 "idle_core=%llu idle_any=%llu kthread=%llu "
-                "congested=%llu self=%llu self_moved=%llu stale=%llu preempt=%llu faults=%llu user_share=%.1f%% "
+                "congested=%llu self=%llu self_moved=%llu lazy=%llu nudge=%llu stale=%llu preempt=%llu faults=%llu user_share=%.1f%% "
                 "delay_p99_us=%llu",
                 s.uptime_s, static_cast<long long>(s.bpf.runnable),
                 static_cast<long long>(s.bpf.queued),
@@ -63,6 +65,8 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 static_cast<unsigned long long>(s.bpf.congested),
                 static_cast<unsigned long long>(s.bpf.self_dispatches),
                 static_cast<unsigned long long>(s.bpf.self_moved),
+                static_cast<unsigned long long>(s.bpf.lazy_records),
+                static_cast<unsigned long long>(s.bpf.nudges),
                 static_cast<unsigned long long>(s.bpf.stale),
                 static_cast<unsigned long long>(s.bpf.deadline_preempts),
                 static_cast<unsigned long long>(s.page_faults), 100.0 * UserShare(s.bpf),

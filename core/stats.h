@@ -24,6 +24,8 @@ struct BpfStats {
   uint64_t exit_lost = 0;
   uint64_t deadline_preempts = 0;   // CPUs preempted for a pinned task's earlier deadline
   uint64_t self_moved = 0;          // scheduler woken elsewhere to spare a more urgent task
+  uint64_t lazy_records = 0;        // records sent without waking user space
+  uint64_t nudges = 0;              // user space woken by an idle CPU for those
   int64_t runnable = 0;             // gauge
   int64_t queued = 0;               // gauge: waiting for a user-space decision
   // Enqueue -> decision applied, log2 buckets of microseconds (see
@@ -64,7 +66,8 @@ double UserShare(const BpfStats& s);
 
 // One line of key=value pairs, for people and for scripts, e.g.
 // "t=3.0 runnable=18 queued=2 user=1200 bpf=40 idle=3 idle_prev=2 idle_core=1
-//  idle_any=0 kthread=37 congested=0 self=310 self_moved=2 stale=0 preempt=3 faults=0
+//  idle_any=0 kthread=37 congested=0 self=310 self_moved=2 lazy=120
+//  nudge=1 stale=0 preempt=3 faults=0
 //  user_share=96.8% delay_p99_us=2048". Totals are
 // since start; delay_p99_us (enqueue to decision applied, an upper bound at
 // power-of-two resolution) is over the last interval.

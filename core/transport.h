@@ -14,7 +14,7 @@ namespace qosland::core {
 
 // A record from the kernel side.
 struct QueuedTask {
-  enum class Kind : uint8_t { kQueued, kExit };
+  enum class Kind : uint8_t { kQueued, kExit, kNudge };
   Kind kind = Kind::kQueued;
   int32_t pid = 0;
   int32_t tgid = 0;

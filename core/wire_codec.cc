@@ -31,7 +31,7 @@ static_assert(offsetof(qosland_dispatch, cookie) == 8);
 static_assert(offsetof(qosland_dispatch, gen) == 16);
 static_assert(offsetof(qosland_dispatch, slice_ns) == 24);
 static_assert(offsetof(qosland_dispatch, vtime) == 32);
-static_assert(sizeof(qosland_bpf_stats) == (15 + QOSLAND_DELAY_BUCKETS) * 8);
+static_assert(sizeof(qosland_bpf_stats) == (17 + QOSLAND_DELAY_BUCKETS) * 8);
 static_assert(QOSLAND_DELAY_BUCKETS == std::tuple_size_v<decltype(BpfStats::decision_delay_hist)>);
 
 std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
@@ -42,6 +42,7 @@ std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   switch (w.kind) {
     case QOSLAND_REC_QUEUED: t.kind = QueuedTask::Kind::kQueued; break;
     case QOSLAND_REC_EXIT: t.kind = QueuedTask::Kind::kExit; break;
+    case QOSLAND_REC_NUDGE: t.kind = QueuedTask::Kind::kNudge; return t;
     default: return std::nullopt;
   }
   t.pid = w.pid;
@@ -89,6 +90,8 @@ BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu) {
     s.exit_lost += c.nr_exit_lost;
     s.deadline_preempts += c.nr_deadline_preempts;
     s.self_moved += c.nr_self_moved;
+    s.lazy_records += c.nr_lazy_records;
+    s.nudges += c.nr_nudges;
     s.queued += c.nr_queued;
     for (size_t i = 0; i < s.decision_delay_hist.size(); ++i) {
       s.decision_delay_hist[i] += c.decision_delay_hist[i];

@@ -81,6 +81,23 @@ TEST(DispatchLoopTest, ExitedTaskIsNotDispatchedAndItsSlotIsFreed) {
   EXPECT_EQ(drain.stats().dropped_exited, 1u);
 }
 
+// Checks that a nudge (BPF waking user space for records it sent without a
+// wakeup) decides nothing and takes no slot, while the records around it are
+// decided as usual.
+TEST(DispatchLoopTest, NudgeOnlyWakesTheLoop) {
+  Harness h;
+  h.transport.Push(Rec(40, 1, 1));
+  QueuedTask nudge{};
+  nudge.kind = QueuedTask::Kind::kNudge;
+  h.transport.Push(nudge);
+  h.transport.Push(Rec(41, 2, 1));
+  h.loop.RunOnce(0);
+  const auto sent = h.transport.TakeSent();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(h.table.size(), 2u);
+  EXPECT_EQ(h.loop.stats().records, 2u);
+}
+
 // Checks that decisions refused by a full transport are kept and sent later,
 // none lost and none duplicated.
 TEST(DispatchLoopTest, FullTransportLosesNothing) {

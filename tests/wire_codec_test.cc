@@ -68,6 +68,9 @@ TEST(WireCodecTest, RefusesMalformedRecords) {
   w.kind = QOSLAND_REC_EXIT;
   ASSERT_TRUE(DecodeQueued(Bytes(w)).has_value());
   EXPECT_EQ(DecodeQueued(Bytes(w))->kind, QueuedTask::Kind::kExit);
+  w.kind = QOSLAND_REC_NUDGE;
+  ASSERT_TRUE(DecodeQueued(Bytes(w)).has_value());
+  EXPECT_EQ(DecodeQueued(Bytes(w))->kind, QueuedTask::Kind::kNudge);
 }
 
 // Checks that a decision for "any CPU" and its keys are encoded as BPF expects.
