@@ -20,8 +20,17 @@ inline constexpr int kNumQosClasses = 5;
 
 // "user-interactive", "user-initiated", "default", "utility", "background".
 std::string_view QosClassName(QosClass c);
-// Accepts the names above; nullopt otherwise.
+// Sched QoS's spelling: "QOS_USER_INTERACTIVE", ... (its rules files).
+std::string_view SchedQosName(QosClass c);
+// Accepts every common spelling, in any case: the names above, with '-',
+// '_' or nothing between the words ("user_interactive", "userInteractive",
+// Swift's ".userInteractive"), Apple's C constants ("QOS_CLASS_UTILITY") and
+// Sched QoS's ("QOS_UTILITY"). Nullopt otherwise, e.g. for Apple's
+// "QOS_CLASS_UNSPECIFIED", which names no class.
 std::optional<QosClass> ParseQosClass(std::string_view name);
+// "user-interactive, user-initiated, default, utility, background", for
+// error messages.
+std::string_view QosClassList();
 
 }  // namespace qosland::policy
 
