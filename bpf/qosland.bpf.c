@@ -218,6 +218,17 @@ static bool in_interrupt_context(void)
 	return count & (QOSLAND_NMI_MASK | QOSLAND_HARDIRQ_MASK | QOSLAND_SOFTIRQ_OFFSET);
 }
 
+/* A 32-bit hash of p->comm: user space re-reads a task's name, executable
+ * and class when it changes (exec, rename). */
+static u32 comm_hash(struct task_struct *p)
+{
+	u64 c[2] = {};
+
+	bpf_probe_read_kernel(c, sizeof(c), p->comm);
+	c[0] = (c[0] ^ (c[1] * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	return (u32)(c[0] >> 32) ^ (u32)c[0];
+}
+
 static bool is_usersched(const struct task_struct *p)
 {
 	return usersched_tgid && p->tgid == usersched_tgid;
@@ -447,11 +458,13 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->enq_at = rec->enq_ns;
 	rec->runtime_ns = tctx->runtime_acc;
 	rec->kind = QOSLAND_REC_QUEUED;
-	rec->flags = (enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0;
+	rec->flags = ((enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0) |
+		     ((p->policy & 0xff) << QOSLAND_QF_POLICY_SHIFT) |
+		     (((u32)(p->static_prio - 120) & 0xff) << QOSLAND_QF_NICE_SHIFT);
 	rec->prev_cpu = scx_bpf_task_cpu(p);
 	rec->weight = p->scx.weight;
 	rec->nr_cpus_allowed = p->nr_cpus_allowed;
-	rec->pad0 = 0;
+	rec->comm_hash = comm_hash(p);
 	rec->avg_runtime_ns = tctx->runtime_avg ?: tctx->run_activation;
 	rec->slept_ns = (enq_flags & SCX_ENQ_WAKEUP) ? tctx->slept_ns : 0;
 	rec->wake_freq_hz = qosland_rate_hz(tctx->wake_avg, tctx->last_wake_at, rec->enq_ns);
@@ -592,6 +605,19 @@ static long apply_decision(struct bpf_dynptr *dynptr, void *data)
 	return full ? 1 : 0;
 }
 
+/* The vtime of the first task in DSQ @dsq_id; ~0 when it is empty. */
+static u64 dsq_head_vtime(u64 dsq_id)
+{
+	struct task_struct *p;
+	u64 vtime = ~0ULL;
+
+	bpf_for_each(scx_dsq, p, dsq_id, 0) {
+		vtime = p->scx.dsq_vtime;
+		break;
+	}
+	return vtime;
+}
+
 void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct drain_ctx dctx = {};
@@ -603,10 +629,15 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 
 	if (scx_bpf_dsq_move_to_local(FALLBACK_DSQ))
 		return;
-	if (scx_bpf_dsq_move_to_local(cpu))
+	/* This CPU's own DSQ (tasks that may run only here; usually empty) and
+	 * the shared one are both in user space's order: take the earlier
+	 * deadline. */
+	if (scx_bpf_dsq_nr_queued(cpu) > 0 && dsq_head_vtime(cpu) <= dsq_head_vtime(SHARED_DSQ)) {
+		if (scx_bpf_dsq_move_to_local(cpu) || scx_bpf_dsq_move_to_local(SHARED_DSQ))
+			return;
+	} else if (scx_bpf_dsq_move_to_local(SHARED_DSQ) || scx_bpf_dsq_move_to_local(cpu)) {
 		return;
-	if (scx_bpf_dsq_move_to_local(SHARED_DSQ))
-		return;
+	}
 	/* Nothing decided for this CPU: user space must not sleep on records
 	 * sent without a wakeup (see record_wakeup_flags). */
 	if (bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA))

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 2
+#define QOSLAND_WIRE_VERSION 3
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -32,6 +32,11 @@ enum qosland_record_kind {
 enum qosland_queued_flags {
 	QOSLAND_QF_WAKEUP = 1u << 0, /* became runnable by a wakeup (else: preempted or slice expired) */
 };
+/* qosland_queued.flags also carries the task's scheduling policy (bits 8-15:
+ * SCHED_NORMAL 0, SCHED_BATCH 3, SCHED_IDLE 5...) and nice (bits 16-23, two's
+ * complement), which say its class as Sched QoS sets it. */
+#define QOSLAND_QF_POLICY_SHIFT 8
+#define QOSLAND_QF_NICE_SHIFT 16
 
 /*
  * Kernel -> user, through the BPF_MAP_TYPE_RINGBUF "queued". 96 bytes.
@@ -51,7 +56,8 @@ struct qosland_queued {
 	__s32 prev_cpu;       /* CPU the task last ran on */
 	__u32 weight;         /* p->scx.weight: 100 at nice 0, 1..10000 */
 	__u32 nr_cpus_allowed;/* size of the task's affinity mask */
-	__u32 pad0;           /* explicit padding, always 0 */
+	__u32 comm_hash;      /* a hash of the task's name (comm): it changes on exec
+	                         and rename, when user space looks at the task again */
 	/* Signals, smoothed in BPF (bpf/qosland_signals.h): */
 	__u64 avg_runtime_ns; /* CPU time per activation (wakeup to block), EWMA */
 	__u64 slept_ns;       /* how long it was blocked before this wakeup; 0 if

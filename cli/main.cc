@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@
 
 #include "bpf/bpf_scheduler.h"
 #include "bpf/bpf_transport.h"
+#include "core/class_resolver.h"
+#include "core/class_service.h"
 #include "core/dispatch_loop.h"
 #include "core/memory.h"
 #include "core/sched_ext_sysfs.h"
@@ -64,7 +67,24 @@ struct RunOptions {
   double exit_after_s = 0;
   uint32_t max_tasks = 65536;
   bool verbose = false;
+  std::vector<std::string> rules;  // --rules: files or directories
 };
+
+// Rules directories read by default: qosland's own, then Sched QoS's (its
+// versions keep them in different places), when present.
+const std::vector<std::string> kDefaultRulesDirs = {
+    "/etc/qosland/rules.d", "/etc/schedqos/app_configs", "/var/run/sched_qos", "/var/run/schedqos"};
+
+core::Result<core::QosRules> LoadRules(const std::vector<std::string>& extra) {
+  std::vector<std::string> dirs = kDefaultRulesDirs, files;
+  for (const std::string& path : extra) {
+    std::error_code ec;
+    (std::filesystem::is_directory(path, ec) ? dirs : files).push_back(path);
+  }
+  auto rules = core::QosRules::Load(dirs, files);
+  if (!rules.ok()) return core::Status::Error("bad rules: " + rules.status().message());
+  return rules;
+}
 
 int Fail(const std::string& sentence) {
   std::fprintf(stderr, "qosland: %s\n", sentence.c_str());
@@ -87,6 +107,11 @@ int Run(const RunOptions& o) {
   if (auto st = core::CheckCanLoad(core::kSchedExtSysfs, geteuid() == 0, KernelRelease()); !st.ok()) {
     return Fail(st.message());
   }
+  auto rules = LoadRules(o.rules);
+  if (!rules.ok()) return Fail(rules.status().message());
+  if (!rules->rules().empty()) {
+    spdlog::info("rules: {} from {} file(s)", rules->rules().size(), rules->nr_files());
+  }
 
   // The topology only refines where BPF looks for an idle CPU: without it
   // qosland still schedules (previous CPU, then any idle CPU).
@@ -107,7 +132,12 @@ int Run(const RunOptions& o) {
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());
   core::TaskTable table(o.max_tasks);
-  core::DispatchLoop loop(**transport, *policy, table, {.slice_ns = pconfig.slice_ns});
+  // Rules are matched on the service's own thread, only when there are
+  // any; scheduling attributes come with every record.
+  std::optional<core::ClassService> classes;
+  if (!rules->rules().empty()) classes.emplace(std::move(rules).value());
+  core::DispatchLoop loop(**transport, *policy, table, {.slice_ns = pconfig.slice_ns},
+                          classes ? &*classes : nullptr);
 
   // Keep khugepaged away from our memory: collapsing it takes our mmap_lock,
   // and a page fault of ours would then wait for a kernel thread.
@@ -196,10 +226,51 @@ int Run(const RunOptions& o) {
   }
   const auto how = (*sched)->Detach(std::chrono::seconds(20));
   std::printf("final: %s\n", final_line.c_str());
+  if (classes) {
+    spdlog::info("rules: {} task(s) looked up, {} answer(s), {} request(s) dropped", classes->nr_resolved(),
+                 loop.stats().classes_set, classes->nr_dropped());
+  }
   if (how && how->is_error()) {
     return Fail("the kernel stopped qosland: " + DescribeExit(*how));
   }
   spdlog::info("qosland unloaded; every task is back on the kernel's default scheduler");
+  return 0;
+}
+
+// `qosland qos get --pid N`: the class the scheduler gives that task, and
+// where it comes from.
+int QosGet(int pid, const std::vector<std::string>& rules_paths) {
+  auto rules = LoadRules(rules_paths);
+  if (!rules.ok()) return Fail(rules.status().message());
+  auto c = core::ClassResolver(*rules).Resolve(pid);
+  if (!c.ok()) return Fail(c.status().message());
+  std::printf("%s\n", core::DescribeTaskClass(*c).c_str());
+  return 0;
+}
+
+// `qosland qos list`: every thread whose class is not automatic.
+int QosList(const std::vector<std::string>& rules_paths) {
+  namespace fs = std::filesystem;
+  auto rules = LoadRules(rules_paths);
+  if (!rules.ok()) return Fail(rules.status().message());
+  const core::ClassResolver resolver(*rules);
+  size_t automatic = 0;
+  std::error_code ec;
+  for (const auto& proc : fs::directory_iterator("/proc", ec)) {
+    const std::string name = proc.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code tec;
+    for (const auto& task : fs::directory_iterator(proc.path() / "task", tec)) {
+      auto c = resolver.Resolve(std::atoi(task.path().filename().c_str()));
+      if (!c.ok()) continue;  // exited meanwhile
+      if (c->resolved.source == core::ClassSource::kAuto) {
+        ++automatic;
+        continue;
+      }
+      std::printf("%s\n", core::DescribeTaskClass(*c).c_str());
+    }
+  }
+  std::printf("%zu other thread(s): automatic\n", automatic);
   return 0;
 }
 
@@ -229,9 +300,25 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(64u, 1u << 22))
       ->capture_default_str();
   app.add_flag("-v,--verbose", o.verbose, "debug messages, libbpf's and the verifier's logs");
+  const std::string rules_help =
+      "a rules file or directory, read besides /etc/qosland/rules.d and Sched QoS's directories "
+      "(repeatable)";
+  app.add_option("--rules", o.rules, rules_help);
+
+  CLI::App* qos = app.add_subcommand("qos", "QoS classes of tasks");
+  qos->require_subcommand(1);
+  int pid = 0;
+  std::vector<std::string> qos_rules;
+  CLI::App* get = qos->add_subcommand("get", "show a task's class and where it comes from");
+  get->add_option("--pid,--tid", pid, "the task (a thread id works too)")->required();
+  get->add_option("--rules", qos_rules, rules_help);
+  CLI::App* list = qos->add_subcommand("list", "show every thread whose class is not automatic");
+  list->add_option("--rules", qos_rules, rules_help);
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_pattern("qosland: %v");
   spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::info);
+  if (get->parsed()) return QosGet(pid, qos_rules);
+  if (list->parsed()) return QosList(qos_rules);
   return Run(o);
 }

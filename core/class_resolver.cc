@@ -1,5 +1,6 @@
 #include "core/class_resolver.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -11,12 +12,15 @@
 namespace qosland::core {
 namespace {
 
+// The whole of a small procfs file (4 KiB at most: stat, comm, cgroup...).
 std::optional<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  char buf[4096];
+  const ssize_t n = read(fd, buf, sizeof(buf));
+  close(fd);
+  if (n < 0) return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 std::string FirstLine(std::string s) {
@@ -61,37 +65,53 @@ ClassResolver::ClassResolver(const QosRules& rules, std::string proc_root)
     : rules_(rules), proc_(std::move(proc_root)) {}
 
 Result<TaskClass> ClassResolver::Resolve(int tid, std::optional<QosClass> tag) const {
+  const auto status = tid > 0 ? ReadText(proc_ + "/" + std::to_string(tid) + "/status") : std::nullopt;
+  return ResolveWith(tid, status ? ReadTgid(*status) : 0, tag,
+                     {.thread = true, .process = true, .cmdline = true, .exe = true, .cgroup = true});
+}
+
+Result<TaskClass> ClassResolver::ResolveForScheduler(int tid, int tgid) const {
+  return ResolveWith(tid, tgid, std::nullopt, rules_.needs());
+}
+
+Result<TaskClass> ClassResolver::ResolveWith(int tid, int tgid, std::optional<QosClass> tag,
+                                             const RuleNeeds& needs) const {
   std::string no_task = "no task with pid ";
   no_task += std::to_string(tid);
-  if (tid <= 0) return Status::Error(no_task);
+  if (tid <= 0 || tgid <= 0) return Status::Error(no_task);
   const std::string dir = proc_ + "/" + std::to_string(tid);
-  const auto status = ReadText(dir + "/status");
   const auto stat = ReadText(dir + "/stat");
-  if (!status || !stat) return Status::Error(no_task);
+  if (!stat) return Status::Error(no_task);
   TaskClass c;
   c.tid = tid;
-  c.tgid = ReadTgid(*status);
-  if (c.tgid <= 0) return Status::Error(no_task);
-  const std::string proc = proc_ + "/" + std::to_string(c.tgid);
-  c.thread = FirstLine(ReadText(dir + "/comm").value_or(""));
-  c.process = FirstLine(ReadText(proc + "/comm").value_or(""));
-  std::string cmdline = ReadText(proc + "/cmdline").value_or("");
-  while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
-  for (char& ch : cmdline) {
-    if (ch == '\0') ch = ' ';
+  c.tgid = tgid;
+  const std::string proc = proc_ + "/" + std::to_string(tgid);
+  if (needs.thread) c.thread = FirstLine(ReadText(dir + "/comm").value_or(""));
+  if (needs.process) c.process = FirstLine(ReadText(proc + "/comm").value_or(""));
+  std::string cmdline, exe_path, cgroup;
+  if (needs.cmdline) {
+    cmdline = ReadText(proc + "/cmdline").value_or("");
+    while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
+    for (char& ch : cmdline) {
+      if (ch == '\0') ch = ' ';
+    }
   }
-  char exe[4096];
-  const ssize_t n = readlink((proc + "/exe").c_str(), exe, sizeof(exe) - 1);
-  const std::string exe_path = n > 0 ? std::string(exe, static_cast<size_t>(n)) : "";
-  const std::string cgroup = CgroupPath(ReadText(proc + "/cgroup").value_or(""));
+  if (needs.exe) {
+    char exe[4096];
+    const ssize_t n = readlink((proc + "/exe").c_str(), exe, sizeof(exe) - 1);
+    if (n > 0) exe_path.assign(exe, static_cast<size_t>(n));
+  }
+  if (needs.cgroup) cgroup = CgroupPath(ReadText(proc + "/cgroup").value_or(""));
 
   std::optional<QosClass> attr;
   if (const auto a = ParseStat(*stat)) {
     c.attributes = *a;
     attr = ClassFromAttributes(*a);
   }
-  const auto match = rules_.Match({.thread = c.thread, .process = c.process, .cmdline = cmdline,
-                                   .exe = exe_path, .cgroup = cgroup});
+  const auto match = rules_.rules().empty()
+                         ? std::nullopt
+                         : rules_.Match({.thread = c.thread, .process = c.process, .cmdline = cmdline,
+                                         .exe = exe_path, .cgroup = cgroup});
   c.resolved = ResolveClass(tag, match ? std::optional(match->qos) : std::nullopt, attr);
   if (c.resolved.source == ClassSource::kRule) c.rule = match->rule;
   return c;

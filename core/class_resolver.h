@@ -34,9 +34,15 @@ class ClassResolver {
   // `rules` must outlive the resolver.
   explicit ClassResolver(const QosRules& rules, std::string proc_root = "/proc");
 
+  // Everything, names included (for people: `qosland qos get`).
   Result<TaskClass> Resolve(int tid, std::optional<QosClass> tag = std::nullopt) const;
+  // Only what the rules look at, for a task whose process (tgid) is known:
+  // one procfs read when there are no rules (the scheduler's path).
+  Result<TaskClass> ResolveForScheduler(int tid, int tgid) const;
 
  private:
+  Result<TaskClass> ResolveWith(int tid, int tgid, std::optional<QosClass> tag, const RuleNeeds& needs) const;
+
   const QosRules& rules_;
   std::string proc_;
 };

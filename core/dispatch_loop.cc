@@ -2,16 +2,33 @@
 
 #include <algorithm>
 
+#include "core/qos_hints.h"
+
 namespace qosland::core {
 
 DispatchLoop::DispatchLoop(Transport& transport, policy::Policy& policy, TaskTable& table,
-                           const LoopOptions& options)
-    : transport_(transport), policy_(policy), table_(table), options_(options) {}
+                           const LoopOptions& options, ClassHints* hints)
+    : transport_(transport), policy_(policy), table_(table), options_(options), hints_(hints) {}
+
+void DispatchLoop::CollectClasses() {
+  if (!hints_) return;
+  TaskSlot slot;
+  uint64_t cookie;
+  std::optional<policy::QosClass> rule;
+  while (hints_->NextClass(&slot, &cookie, &rule)) {
+    // The slot may have changed hands since: the cookie tells.
+    if (slot < table_.capacity() && table_[slot].in_use && table_[slot].cookie == cookie) {
+      table_[slot].rule_qos = rule;
+      ++stats_.classes_set;
+    }
+  }
+}
 
 int DispatchLoop::RunOnce(int timeout_ms) {
   // Do not sleep on records while decisions are ready to go out.
   const bool backlog = policy_.nr_queued() > 0 || held_.has_value();
   const int wait_ms = backlog ? (held_ ? options_.busy_retry_ms : 0) : timeout_ms;
+  CollectClasses();
   const int n = transport_.Poll(wait_ms, *this);
   if (n < 0) return n;
   return SendDecisions();
@@ -36,7 +53,13 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
   }
   TaskEntry& e = table_[found.slot];
   e.gen = task.gen;
+  if (found.is_new || e.comm_hash != task.comm_hash) {
+    // New, or it ran exec or renamed itself: its class may differ now.
+    e.comm_hash = task.comm_hash;
+    if (hints_) hints_->OnNewTask(found.slot, task.pid, task.tgid, task.cookie);
+  }
   if (found.is_new) {
+    e.rule_qos.reset();
     policy_.OnTaskNew({.slot = found.slot, .pid = task.pid, .tgid = task.tgid});
   }
   if (e.queued) {
@@ -53,7 +76,9 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
                       .weight = task.weight,
                       .prev_cpu = task.prev_cpu,
                       .wakeup = task.wakeup,
-                      .qos = e.qos,
+                      .qos = ResolveClass(std::nullopt, e.rule_qos,
+                                          ClassFromAttributes({.policy = task.sched_policy, .nice = task.nice}))
+                                 .qos,
                       .avg_runtime_ns = task.avg_runtime_ns,
                       .slept_ns = task.slept_ns,
                       .wake_freq_hz = task.wake_freq_hz,

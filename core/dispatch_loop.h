@@ -22,6 +22,23 @@
 
 namespace qosland::core {
 
+// Where the loop learns which rule class applies to a task
+// (core/class_service.h), off its own thread: it reports each task it meets
+// and collects answers as they come. Both calls must not block.
+//
+// A task's class (core/qos_hints.h): its rule's, else the one its scheduling
+// policy and nice say (carried in every record, no procfs read), else
+// default.
+class ClassHints {
+ public:
+  virtual ~ClassHints() = default;
+  // A task met for the first time, or whose name changed (exec, rename).
+  virtual void OnNewTask(TaskSlot slot, int32_t pid, int32_t tgid, uint64_t cookie) = 0;
+  // One answer since the last call (nullopt: no rule matches the task);
+  // false when none is waiting.
+  virtual bool NextClass(TaskSlot* slot, uint64_t* cookie, std::optional<policy::QosClass>* rule) = 0;
+};
+
 struct LoopOptions {
   uint32_t max_batch = 256;     // decisions per iteration at most
   uint64_t slice_ns = 5'000'000;  // for tasks the table has no room for
@@ -31,7 +48,7 @@ struct LoopOptions {
 class DispatchLoop final : private QueuedSink {
  public:
   DispatchLoop(Transport& transport, policy::Policy& policy, TaskTable& table,
-               const LoopOptions& options);
+               const LoopOptions& options, ClassHints* hints = nullptr);
 
   // One iteration. Waits at most timeout_ms for records, less when the policy
   // or a refused send leaves decisions pending. Returns the transport's
@@ -49,11 +66,13 @@ class DispatchLoop final : private QueuedSink {
   // lets go of it.
   void Retire(TaskSlot slot);
   int SendDecisions();
+  void CollectClasses();
 
   Transport& transport_;
   policy::Policy& policy_;
   TaskTable& table_;
   LoopOptions options_;
+  ClassHints* hints_;
   LoopStats stats_;
   std::optional<DispatchDecision> held_;  // refused by the transport; sent first next time
   uint64_t last_vtime_ = 0;

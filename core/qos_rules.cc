@@ -208,7 +208,15 @@ Result<QosRules> QosRules::Load(const std::vector<std::string>& dirs, const std:
 }
 
 void QosRules::Add(std::vector<QosRule> rules) {
-  for (QosRule& r : rules) rules_.push_back(std::move(r));
+  for (QosRule& r : rules) {
+    // An app matches the process name, argv[0] or the command line.
+    needs_.process |= r.app.has_value() || r.comm.has_value();
+    needs_.cmdline |= r.app.has_value();
+    needs_.thread |= r.thread.has_value() || !r.thread_qos.empty();
+    needs_.exe |= r.exe.has_value();
+    needs_.cgroup |= r.cgroup.has_value();
+    rules_.push_back(std::move(r));
+  }
 }
 
 std::optional<RuleMatch> QosRules::Match(const TaskFacts& task) const {

@@ -61,6 +61,11 @@ struct QosRule {
   std::optional<uint64_t> period_ns;
 };
 
+// Which facts any rule looks at (what a resolver must read).
+struct RuleNeeds {
+  bool thread = false, process = false, cmdline = false, exe = false, cgroup = false;
+};
+
 struct RuleMatch {
   policy::QosClass qos = policy::QosClass::kDefault;
   const QosRule* rule = nullptr;
@@ -79,11 +84,13 @@ class QosRules {
 
   void Add(std::vector<QosRule> rules);
   std::optional<RuleMatch> Match(const TaskFacts& task) const;
+  const RuleNeeds& needs() const { return needs_; }
   const std::vector<QosRule>& rules() const { return rules_; }
   size_t nr_files() const { return nr_files_; }
 
  private:
   std::vector<QosRule> rules_;
+  RuleNeeds needs_;
   size_t nr_files_ = 0;
 };
 

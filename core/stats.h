@@ -50,6 +50,7 @@ struct LoopStats {
   uint64_t table_full = 0;      // no free slot: dispatched without the policy
   uint64_t requeued = 0;        // newer record for a task the policy still held
   uint64_t dropped_exited = 0;  // picked after it exited: not sent
+  uint64_t classes_set = 0;     // QoS classes learnt from ClassHints
 };
 
 struct StatusSnapshot {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "policy/policy.h"
@@ -28,7 +29,8 @@ struct TaskEntry {
   int32_t tgid = 0;
   uint64_t cookie = 0;
   uint64_t gen = 0;       // generation of the latest record
-  policy::QosClass qos = policy::QosClass::kDefault;
+  std::optional<policy::QosClass> rule_qos = {};  // from a rule (ClassHints), when one matched
+  uint32_t comm_hash = 0;  // of the record that last had its class looked up
   bool in_use = false;
   bool indexed = false;   // pid lookups lead here
   bool queued = false;    // the policy holds it (OnRunnable'd, not yet picked)

@@ -40,11 +40,14 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   const uint64_t S = config_.slice_ns;
   const uint64_t w = std::clamp(e.weight, kMinWeight, kMaxWeight);
 
+  // 2 (vtime_now). Its previous decision has run: its start is history now.
+  vtime_now_ = std::max(vtime_now_, t.start);
   // 1. Virtual runtime, charged at the discount of the activation that ran.
   t.vruntime += static_cast<uint64_t>(static_cast<double>(e.runtime_ns * kDefaultWeight / w) / t.discount);
-  // 2. Start, lag-capped on both sides.
+  // 2. Start, lag-capped on both sides; above by one turn of its own charge.
   const uint64_t lo = vtime_now_ > S ? vtime_now_ - S : 0;
-  t.vruntime = std::clamp(t.vruntime, lo, vtime_now_ + S);
+  const double charge = std::clamp(1.0 / t.discount, 1.0, kMaxDiscount);
+  t.vruntime = std::clamp(t.vruntime, lo, vtime_now_ + static_cast<uint64_t>(charge * static_cast<double>(S)));
   t.start = t.vruntime;
   // 3-4. Criticality, own or inherited for this activation.
   double cri = OwnCriticality(e.block_freq_hz, e.wake_freq_hz, e.avg_runtime_ns, S);
@@ -70,7 +73,6 @@ bool QosPolicy::PickNext(Decision* out) {
   KeyQueue::Item e;
   if (!queue_.Pop(&e)) return false;
   const TaskState& t = tasks_[e.slot];
-  vtime_now_ = std::max(vtime_now_, t.start);
   *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = t.slice_ns, .vtime = e.key};
   return true;
 }

@@ -17,11 +17,20 @@
 //    virtual clock within a constant factor of a nice-0 task's; that is what
 //    makes the starvation bound below independent of what tasks do.
 //
-// 2. Start, with a lag cap on both sides. vtime_now = the largest start
-//    dispatched so far (monotone). start = clamp(vruntime, vtime_now - S,
-//    vtime_now + S). Below: a sleeper's credit is one slice at most. Above: a
-//    task whose clock ran far ahead (a low weight) is never more than one
-//    slice behind the others, so the kernel's watchdog never sees it starve.
+// 2. Start, with a lag cap on both sides. vtime_now = the largest start of
+//    a decision that has run (monotone; a task's next event says its previous
+//    decision ran). Not of decisions merely made: qosland sends every decision
+//    at once, and a far-ahead start would drag everyone's clock forward before
+//    it even ran. start = clamp(vruntime, vtime_now - S,
+//    vtime_now + S * charge), charge = clamp(1 / discount, 1, kMaxDiscount):
+//    how many vns one ns of its CPU costs it beyond its weight (4 for a
+//    background hog). Below: a sleeper's credit is one slice at most. Above:
+//    a task whose clock ran far ahead (a low weight, a low class) is never
+//    more than one turn of its own charge ahead, so the kernel's watchdog
+//    never sees it starve; one turn, so that the class still divides the CPU
+//    when only two tasks share it (with a cap of one slice, a background hog
+//    beside a default one got 1/3 of the CPU, not 1/5: each of its turns
+//    pushed vtime_now, and so the other task, forward).
 //
 // 3. Latency criticality, own (dimensionless, >= 0):
 //      freq   = log2(1 + block_hz) + log2(1 + wake_hz)
@@ -50,18 +59,19 @@
 // 6. Slice = clamp(kTargetLatencyNs * nr_cpus / nr_runnable, kMinSliceNs, S):
 //    the more tasks wait, the shorter each turn, so each comes round sooner.
 //
-// Starvation bound. Every key lies in [V - S, V + S + B] (V = vtime_now, B =
-// kMaxBudgetSlices * S), and V only grows. A waiting task with key K is
-// passed only by tasks with smaller keys. Each of those advances its own
-// vruntime by runtime * 100 / (w * discount) per run, so it can use at most
-// (2S + B) * w * discount / 100 of CPU before its key no longer falls below K
-// (or its start, clamped at V + S, pushes V past K - S, after which no new key
-// can undercut K). Each dispatch overshoots by at most one slice. With N
-// runnable tasks on C CPUs and w_max the largest (clamped) weight among them,
-// a runnable task therefore runs within
-//      T_max = N * (3S + B) * w_max * kMaxDiscount / 100 / C
-// e.g. S = 5 ms, B = 10 ms, nice 0, N = 18, C = 2: 900 ms; it depends only on
-// N, the slice settings and the clamps, never on what the tasks do.
+// Starvation bound. Every key lies in [V - S, V + D*S + B] (V = vtime_now,
+// D = kMaxDiscount, B = kMaxBudgetSlices * S), and V only grows. A waiting
+// task with key K is passed only by tasks with smaller keys. Each of those
+// advances its own vruntime by runtime * 100 / (w * discount) per run, so it
+// can use at most ((D + 1)S + B) * w * discount / 100 of CPU before its key
+// no longer falls below K (or its start, clamped at V + D*S at most, pushes V
+// past K - S, after which no new key can undercut K). Each dispatch
+// overshoots by at most one slice. With N runnable tasks on C CPUs and w_max
+// the largest (clamped) weight among them, a runnable task therefore runs
+// within
+//      T_max = N * ((D + 2)S + B) * w_max * D / 100 / C
+// e.g. S = 5 ms, B = 10 ms, D = 4, nice 0, N = 18, C = 2: 1.44 s; it depends
+// only on N, the slice settings and the clamps, never on what the tasks do.
 // tests/policy_test.cc checks it with 1000 hogs. Typical waits are far shorter.
 #ifndef QOSLAND_POLICY_QOS_POLICY_H_
 #define QOSLAND_POLICY_QOS_POLICY_H_

@@ -1,12 +1,16 @@
 #include "core/class_resolver.h"
 
+#include "core/class_service.h"
+
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace qosland::core {
 namespace {
@@ -97,6 +101,26 @@ TEST_F(FakeProc, PrecedenceAndAttributes) {
   EXPECT_EQ(plain->resolved, (ResolvedClass{QosClass::kDefault, ClassSource::kAuto}));
 }
 
+// Checks that the scheduler's path reads only what the rules look at: with
+// no rules, a task's stat alone (its names unread), and names once a rule
+// needs them.
+TEST_F(FakeProc, SchedulerPathReadsOnlyWhatRulesNeed) {
+  AddThread(100, 103, "worker", 4, 3);
+  const QosRules none = RulesOf("{}");
+  auto c = ClassResolver(none, root_.string()).ResolveForScheduler(103, 100);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kBackground, ClassSource::kAttributes}));
+  EXPECT_EQ(c->thread, "");
+  EXPECT_EQ(c->process, "");
+  const QosRules by_thread = RulesOf(R"({"qosland": [{"thread": "worker", "qos": "user-initiated"}]})");
+  EXPECT_TRUE(by_thread.needs().thread);
+  EXPECT_FALSE(by_thread.needs().exe);
+  c = ClassResolver(by_thread, root_.string()).ResolveForScheduler(103, 100);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->thread, "worker");
+  EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kUserInitiated, ClassSource::kRule}));
+}
+
 // Checks that a pid with no task is one clear error.
 TEST_F(FakeProc, NonexistentPid) {
   const QosRules none = RulesOf("{}");
@@ -107,6 +131,46 @@ TEST_F(FakeProc, NonexistentPid) {
     std::snprintf(want, sizeof(want), "no task with pid %d", pid);
     EXPECT_EQ(c.status().message(), want);
   }
+}
+
+// Checks that the service matches rules on its own thread and hands back
+// each answer (a rule's class, or none), tagged with slot and cookie; a task
+// already gone gets no answer.
+TEST_F(FakeProc, ServiceHandsBackClasses) {
+  AddThread(100, 101, "RenderThread", 0, 0);
+  AddThread(100, 102, "worker", 0, 0);
+  auto rules = QosRules::Parse(R"({"game": {"thread_qos": {"RenderThread": "QOS_USER_INTERACTIVE"}}})", "r");
+  ASSERT_TRUE(rules.ok());
+  QosRules set;
+  set.Add(std::move(rules).value());
+  ClassService service(std::move(set), {.proc_root = root_.string()});
+  service.OnNewTask(7, 101, 100, 70);
+  service.OnNewTask(8, 102, 100, 80);
+  service.OnNewTask(9, 4242, 4242, 90);  // gone: nothing comes back
+  TaskSlot slot = 0;
+  uint64_t cookie = 0;
+  std::optional<QosClass> qos;
+  // The service's thread answers when it gets to it (in request order).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto next = [&] {
+    while (!service.NextClass(&slot, &cookie, &qos)) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::yield();
+    }
+    return true;
+  };
+  ASSERT_TRUE(next()) << "the service never answered";
+  EXPECT_EQ(slot, 7u);
+  EXPECT_EQ(cookie, 70u);
+  EXPECT_EQ(qos, QosClass::kUserInteractive);
+  ASSERT_TRUE(next()) << "the service never answered for the second task";
+  EXPECT_EQ(slot, 8u);
+  EXPECT_EQ(qos, std::nullopt);  // no rule for it
+  // The third request (no such task) is done once a fourth one is answered.
+  service.OnNewTask(10, 100, 100, 100);
+  ASSERT_TRUE(next());
+  EXPECT_EQ(slot, 10u);
+  EXPECT_EQ(service.nr_dropped(), 0u);
 }
 
 // Checks the real /proc: this test's own thread, matched by its name.

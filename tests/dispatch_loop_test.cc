@@ -98,6 +98,141 @@ TEST(DispatchLoopTest, NudgeOnlyWakesTheLoop) {
   EXPECT_EQ(h.loop.stats().records, 2u);
 }
 
+// A policy that runs tasks first come, first served and remembers the class
+// each Runnable carried.
+class ClassRecorder final : public policy::Policy {
+ public:
+  std::string_view name() const override { return "recorder"; }
+  void OnTaskNew(const policy::TaskNew&) override {}
+  void OnTaskExit(TaskSlot) override {}
+  void OnRunnable(const policy::Runnable& e) override {
+    seen.push_back(e.qos);
+    queue.push_back(e.slot);
+  }
+  bool PickNext(policy::Decision* out) override {
+    if (queue.empty()) return false;
+    *out = {.slot = queue.front()};
+    queue.erase(queue.begin());
+    return true;
+  }
+  uint32_t nr_queued() const override { return static_cast<uint32_t>(queue.size()); }
+  std::vector<policy::QosClass> seen;
+  std::vector<TaskSlot> queue;
+};
+
+// Hands out one class for whichever slot it was told about last.
+class OneClass final : public ClassHints {
+ public:
+  void OnNewTask(TaskSlot slot, int32_t, int32_t, uint64_t cookie) override {
+    slot_ = slot;
+    cookie_ = cookie;
+    ready_ = true;
+  }
+  bool NextClass(TaskSlot* slot, uint64_t* cookie, std::optional<policy::QosClass>* rule) override {
+    if (!ready_) return false;
+    ready_ = false;
+    *slot = slot_;
+    *cookie = cookie_ + stale_by;
+    *rule = policy::QosClass::kBackground;
+    return true;
+  }
+  uint64_t stale_by = 0;
+
+ private:
+  TaskSlot slot_ = 0;
+  uint64_t cookie_ = 0;
+  bool ready_ = false;
+};
+
+// Checks that a class learnt from the hints reaches the policy from the
+// task's next event on, and that a class for a slot's previous owner (an
+// older cookie) is ignored.
+TEST(DispatchLoopTest, ClassesFromHintsReachThePolicy) {
+  for (const uint64_t stale_by : {0, 1}) {
+    FakeTransport transport;
+    ClassRecorder policy;
+    TaskTable table(8);
+    OneClass hints;
+    hints.stale_by = stale_by;
+    DispatchLoop loop(transport, policy, table, {.max_batch = 16}, &hints);
+    transport.Push(Rec(50, 5, 1));
+    loop.RunOnce(0);
+    transport.Push(Rec(50, 5, 2));
+    loop.RunOnce(0);
+    ASSERT_EQ(policy.seen.size(), 2u);
+    EXPECT_EQ(policy.seen[0], policy::QosClass::kDefault);  // not known yet
+    EXPECT_EQ(policy.seen[1], stale_by ? policy::QosClass::kDefault : policy::QosClass::kBackground);
+    EXPECT_EQ(loop.stats().classes_set, stale_by ? 0u : 1u);
+  }
+}
+
+// Checks that the scheduling attributes carried by each record give the
+// class when no rule does (Sched QoS's background: SCHED_BATCH, nice 4), and
+// that a rule beats them.
+TEST(DispatchLoopTest, AttributesGiveTheClassUnlessARuleDoes) {
+  FakeTransport transport;
+  ClassRecorder policy;
+  TaskTable table(8);
+  DispatchLoop plain(transport, policy, table, {.max_batch = 16});
+  QueuedTask r = Rec(70, 7, 1);
+  r.sched_policy = 3;
+  r.nice = 4;
+  transport.Push(r);
+  plain.RunOnce(0);
+  ASSERT_EQ(policy.seen.size(), 1u);
+  EXPECT_EQ(policy.seen[0], policy::QosClass::kBackground);
+  r.sched_policy = 5;  // SCHED_IDLE
+  r.nice = 0;
+  r.gen = 2;
+  transport.Push(r);
+  plain.RunOnce(0);
+  EXPECT_EQ(policy.seen[1], policy::QosClass::kBackground);
+
+  FakeTransport t2;
+  ClassRecorder p2;
+  TaskTable table2(8);
+  OneClass hints;  // a rule says background
+  DispatchLoop ruled(t2, p2, table2, {.max_batch = 16}, &hints);
+  QueuedTask u = Rec(71, 8, 1);
+  u.sched_policy = 0;
+  u.nice = -4;  // Sched QoS's user-interactive, without uclamp
+  t2.Push(u);
+  ruled.RunOnce(0);
+  u.gen = 2;
+  t2.Push(u);
+  ruled.RunOnce(0);
+  ASSERT_EQ(p2.seen.size(), 2u);
+  EXPECT_EQ(p2.seen[0], policy::QosClass::kUserInteractive);  // attributes, until the rule is known
+  EXPECT_EQ(p2.seen[1], policy::QosClass::kBackground);
+}
+
+// Checks that a task is looked at again when its name changes (exec,
+// rename), and not on every record.
+TEST(DispatchLoopTest, NameChangeAsksForTheClassAgain) {
+  struct Counting final : ClassHints {
+    void OnNewTask(TaskSlot, int32_t, int32_t, uint64_t) override { ++asked; }
+    bool NextClass(TaskSlot*, uint64_t*, std::optional<policy::QosClass>*) override { return false; }
+    int asked = 0;
+  } hints;
+  FakeTransport transport;
+  ClassRecorder policy;
+  TaskTable table(8);
+  DispatchLoop loop(transport, policy, table, {.max_batch = 16}, &hints);
+  QueuedTask r = Rec(60, 6, 1);
+  r.comm_hash = 111;
+  for (uint64_t gen = 1; gen <= 3; ++gen) {
+    r.gen = gen;
+    transport.Push(r);
+    loop.RunOnce(0);
+  }
+  EXPECT_EQ(hints.asked, 1);
+  r.comm_hash = 222;  // exec
+  r.gen = 4;
+  transport.Push(r);
+  loop.RunOnce(0);
+  EXPECT_EQ(hints.asked, 2);
+}
+
 // Checks that decisions refused by a full transport are kept and sent later,
 // none lost and none duplicated.
 TEST(DispatchLoopTest, FullTransportLosesNothing) {

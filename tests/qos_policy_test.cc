@@ -91,7 +91,8 @@ TEST(QosPolicyTest, BackgroundStillRunsUnderPressure) {
 
 // Checks the starvation bound of qos_policy.h with 1000 hogs (of every class
 // and of extreme weights) plus periodic tasks: every task runs, and none
-// waits longer than T_max = N * (3S + B) * w_max * kMaxDiscount / 100 / C.
+// waits longer than T_max = N * ((D + 2)S + B) * w_max * D / 100 / C, with
+// D = kMaxDiscount.
 TEST(QosPolicyTest, StarvationBoundHoldsWith1000Hogs) {
   QosPolicy p = Make(/*nr_cpus=*/1, /*max_tasks=*/1100);
   std::vector<SimTask> tasks;
@@ -106,7 +107,8 @@ TEST(QosPolicyTest, StarvationBoundHoldsWith1000Hogs) {
   drv.RunUntil(60'000 * kMs);
   const uint64_t n = tasks.size();
   const uint64_t bound = static_cast<uint64_t>(
-      n * (3 * kSlice + QosPolicy::kMaxBudgetSlices * kSlice) * QosPolicy::kMaxWeight / kDefaultWeight *
+      n * ((QosPolicy::kMaxDiscount + 2) * kSlice + QosPolicy::kMaxBudgetSlices * kSlice) *
+      QosPolicy::kMaxWeight / kDefaultWeight *
       QosPolicy::kMaxDiscount / 1);
   uint64_t worst = 0;
   for (const SimTask& t : drv.tasks()) {
@@ -172,6 +174,17 @@ TEST(QosPolicyTest, FrameThreadStaysOnTimeAmongHogs) {
   const SimTask& frame = drv.tasks().back();
   EXPECT_GT(frame.runs, 550u);
   EXPECT_LT(frame.max_wait_ns, 16 * kMs) << "max wait " << frame.max_wait_ns / 1000 << " us";
+}
+
+// Checks that a class still divides the CPU when only two hogs share it: a
+// background hog gets a quarter of a default hog's share (its CPU costs it 4x
+// in virtual time), as it does among many.
+TEST(QosPolicyTest, BackgroundBesideOneDefaultHogGetsAQuarter) {
+  QosPolicy p = Make();
+  PolicyDriver drv(p, {SimTask{}, SimTask{.qos = QosClass::kBackground}});
+  drv.RunUntil(20'000 * kMs);
+  const auto& t = drv.tasks();
+  EXPECT_NEAR(static_cast<double>(t[1].cpu_ns) / static_cast<double>(t[0].cpu_ns), 0.25, 0.05);
 }
 
 }  // namespace

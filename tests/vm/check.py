@@ -229,8 +229,32 @@ def scenario_smt(c, facts, tagged, lines):
     c.expect(not any("error" in l.lower() or "stall" in l.lower() for l in dmesg), "dmesg shows no sched_ext error")
 
 
+def scenario_hints(c, facts, tagged, lines):
+    """Issue 4: a class from a rules file reaches the running scheduler."""
+    get_bg = tagged.get("get_bg", {}).get("_text", "")
+    c.expect("background, from rule /etc/qosland/rules.d/hints.json:2" in get_bg,
+             f"qosland qos get names the class and the rule that gave it: {get_bg!r}")
+    get_plain = tagged.get("get_plain", {}).get("_text", "")
+    c.expect("default (automatic" in get_plain, f"... and says an untagged task is automatic: {get_plain!r}")
+    plain, bg = tagged.get("plain_hog", {}), tagged.get("bg_hog", {})
+    rp, rb = num(plain, "iters_per_sec", 0), num(bg, "iters_per_sec", 0)
+    c.expect(rp > 0 and rb > 0, f"both hogs on CPU 1 ran ({rp:.0f} and {rb:.0f} iterations/s)")
+    c.expect(rb < 0.5 * rp, f"the hog tagged background by the rules file got less than half the other's CPU "
+             f"({rb / max(rp, 1):.2f} of it)")
+    c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
+    bad = tagged.get("bad_msg", {}).get("_text", "")
+    c.expect(facts.get("bad_rc") not in (None, "0") and facts.get("bad_lines") == "1",
+             f"a malformed rules file: non-zero exit ({facts.get('bad_rc')}), one line ({facts.get('bad_lines')})")
+    c.expect("/tmp/bad.json:2: unknown QoS class 'QOS_FAST'" in bad, f"... naming the file, line and fault: {bad!r}")
+    c.expect(facts.get("state_after_bad") == "disabled",
+             f"... before touching the kernel (sched_ext {facts.get('state_after_bad')})")
+    nopid = tagged.get("nopid_msg", {}).get("_text", "")
+    c.expect(facts.get("nopid_rc") not in (None, "0") and nopid == "qosland: no task with pid 999999",
+             f"qosland qos get for a pid with no task: one clear error ({nopid!r})")
+
+
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames,
-             "partial": scenario_partial, "smt": scenario_smt}
+             "partial": scenario_partial, "smt": scenario_smt, "hints": scenario_hints}
 
 
 def main():

@@ -1,0 +1,44 @@
+# Scenario hints: QoS classes from a rules file, applied by the running
+# scheduler. Two equal hogs share CPU 1, side by side; the rules file tags one
+# of them (by its process name) background. Then a malformed rules file: one
+# sentence, a non-zero exit, and the kernel left alone.
+. "$(dirname "$0")/lib.sh"
+mkdir -p /etc/qosland/rules.d
+cp /usr/bin/hog /tmp/hog-bg
+cat > /etc/qosland/rules.d/hints.json <<'JSON'
+{
+  "qosland": [{"comm": "hog-bg", "qos": "background"}]
+}
+JSON
+start_qosland --stats-interval 1
+wait_enabled 60 || exit 1
+sleep 1
+taskset 0x2 hog --threads 1 --seconds 10 > /tmp/plain.hog 2>&1 &
+P1=$!
+taskset 0x2 /tmp/hog-bg --threads 1 --seconds 10 > /tmp/bg.hog 2>&1 &
+P2=$!
+sleep 2
+say "get_bg: $(qosland qos get --pid "$P2" 2>&1)"
+say "get_plain: $(qosland qos get --pid "$P1" 2>&1)"
+wait_pid "$P1" 60
+wait_pid "$P2" 60
+say_file plain /tmp/plain.hog
+say_file bg /tmp/bg.hog
+stop_qosland INT
+say "qosland_rc=$QRC"
+dump_log
+wait_state disabled 30
+
+cat > /tmp/bad.json <<'JSON'
+{
+  "game": {"qos": "QOS_FAST"}
+}
+JSON
+qosland --rules /tmp/bad.json > /tmp/bad.out 2>&1
+say "bad_rc=$?"
+say "bad_lines=$(wc -l < /tmp/bad.out)"
+say "bad_msg: $(head -n 1 /tmp/bad.out)"
+say "state_after_bad=$(cat $SE/state)"
+qosland qos get --pid 999999 > /tmp/nopid.out 2>&1
+say "nopid_rc=$?"
+say "nopid_msg: $(head -n 1 /tmp/nopid.out)"
