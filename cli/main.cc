@@ -41,8 +41,10 @@ using namespace qosland;
 using Clock = std::chrono::steady_clock;
 
 volatile sig_atomic_t g_stop = 0;
+volatile sig_atomic_t g_reload = 0;
 
 void OnSignal(int) { g_stop = 1; }
+void OnHangup(int) { g_reload = 1; }
 
 void InstallSignalHandlers() {
   struct sigaction sa {};
@@ -51,6 +53,8 @@ void InstallSignalHandlers() {
   sa.sa_flags = 0;  // no SA_RESTART: the loop's epoll_wait returns EINTR at once
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = OnHangup;  // reload the rules
+  sigaction(SIGHUP, &sa, nullptr);
 }
 
 std::string KernelRelease() {
@@ -75,13 +79,22 @@ struct RunOptions {
 const std::vector<std::string> kDefaultRulesDirs = {
     "/etc/qosland/rules.d", "/etc/schedqos/app_configs", "/var/run/sched_qos", "/var/run/schedqos"};
 
-core::Result<core::QosRules> LoadRules(const std::vector<std::string>& extra) {
-  std::vector<std::string> dirs = kDefaultRulesDirs, files;
+struct RulesPaths {
+  std::vector<std::string> dirs, files;
+};
+
+RulesPaths RulesPathsOf(const std::vector<std::string>& extra) {
+  RulesPaths p{.dirs = kDefaultRulesDirs, .files = {}};
   for (const std::string& path : extra) {
     std::error_code ec;
-    (std::filesystem::is_directory(path, ec) ? dirs : files).push_back(path);
+    (std::filesystem::is_directory(path, ec) ? p.dirs : p.files).push_back(path);
   }
-  auto rules = core::QosRules::Load(dirs, files);
+  return p;
+}
+
+core::Result<core::QosRules> LoadRules(const std::vector<std::string>& extra) {
+  const RulesPaths paths = RulesPathsOf(extra);
+  auto rules = core::QosRules::Load(paths.dirs, paths.files);
   if (!rules.ok()) return core::Status::Error("bad rules: " + rules.status().message());
   return rules;
 }
@@ -132,12 +145,20 @@ int Run(const RunOptions& o) {
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());
   core::TaskTable table(o.max_tasks);
-  // Rules are matched on the service's own thread, only when there are
-  // any; scheduling attributes come with every record.
-  std::optional<core::ClassService> classes;
-  if (!rules->rules().empty()) classes.emplace(std::move(rules).value());
-  core::DispatchLoop loop(**transport, *policy, table, {.slice_ns = pconfig.slice_ns},
-                          classes ? &*classes : nullptr);
+  // Rules are matched on the service's own thread (it asks about no task
+  // while there are none); scheduling attributes come with every record.
+  const RulesPaths paths = RulesPathsOf(o.rules);
+  core::ClassService classes(std::move(rules).value(),
+                             {.rules_dirs = paths.dirs,
+                              .rules_files = paths.files,
+                              .on_reload = [](bool ok, const std::string& sentence) {
+                                if (ok) {
+                                  spdlog::info("{}", sentence);
+                                } else {
+                                  spdlog::error("{}", sentence);
+                                }
+                              }});
+  core::DispatchLoop loop(**transport, *policy, table, {.slice_ns = pconfig.slice_ns}, &classes);
 
   // Keep khugepaged away from our memory: collapsing it takes our mmap_lock,
   // and a page fault of ours would then wait for a kernel thread.
@@ -177,6 +198,10 @@ int Run(const RunOptions& o) {
   };
 
   while (!g_stop) {
+    if (g_reload) {
+      g_reload = 0;
+      classes.RequestReload();
+    }
     const int attached = attach_state.load(std::memory_order_acquire);
     if (attached < 0) break;
     if (attached > 0 && !announced) {
@@ -226,9 +251,9 @@ int Run(const RunOptions& o) {
   }
   const auto how = (*sched)->Detach(std::chrono::seconds(20));
   std::printf("final: %s\n", final_line.c_str());
-  if (classes) {
-    spdlog::info("rules: {} task(s) looked up, {} answer(s), {} request(s) dropped", classes->nr_resolved(),
-                 loop.stats().classes_set, classes->nr_dropped());
+  if (classes.nr_resolved() > 0) {
+    spdlog::info("rules: {} task(s) looked up, {} answer(s), {} request(s) dropped", classes.nr_resolved(),
+                 loop.stats().classes_set, classes.nr_dropped());
   }
   if (how && how->is_error()) {
     return Fail("the kernel stopped qosland: " + DescribeExit(*how));

@@ -1,7 +1,11 @@
 #include "core/class_service.h"
 
 #include <pthread.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <concurrentqueue/blockingconcurrentqueue.h>
 #include <concurrentqueue/concurrentqueue.h>
 #include <utility>
@@ -15,12 +19,14 @@ namespace {
 struct SleepAtOnce : moodycamel::ConcurrentQueueDefaultTraits {
   static const int MAX_SEMA_SPINS = 0;
 };
+// How often the thread looks for changed rules directories while idle.
+constexpr auto kWatchPeriod = std::chrono::milliseconds(500);
 }  // namespace
 
 struct ClassService::Impl {
   struct Request {
     TaskSlot slot;
-    int32_t pid;
+    int32_t pid;  // 0: no task (stop, reload)
     int32_t tgid;
     uint64_t cookie;
   };
@@ -35,10 +41,13 @@ struct ClassService::Impl {
 };
 
 ClassService::ClassService(QosRules rules, const ClassServiceOptions& options)
-    : rules_(std::move(rules)),
+    : options_(options),
+      rules_(std::move(rules)),
       resolver_(rules_, options.proc_root),
-      impl_(std::make_unique<Impl>(options.queue_capacity)),
-      thread_([this] { Run(); }) {
+      impl_(std::make_unique<Impl>(options.queue_capacity)) {
+  active_.store(!rules_.rules().empty(), std::memory_order_release);
+  WatchDirs();
+  thread_ = std::thread([this] { Run(); });
   pthread_setname_np(thread_.native_handle(), "qosland-class");
 }
 
@@ -46,6 +55,51 @@ ClassService::~ClassService() {
   stop_.store(true, std::memory_order_relaxed);
   impl_->requests.enqueue({0, 0, 0, 0});  // wakes the thread (may allocate: at exit only)
   thread_.join();
+  if (inotify_fd_ >= 0) close(inotify_fd_);
+}
+
+void ClassService::WatchDirs() {
+  if (options_.rules_dirs.empty()) return;
+  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ < 0) return;
+  for (const std::string& dir : options_.rules_dirs) {
+    // A directory that does not exist yet is not watched: SIGHUP reads it.
+    // Not IN_CREATE: a file being written is read once it is closed.
+    inotify_add_watch(inotify_fd_, dir.c_str(),
+                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+  }
+}
+
+bool ClassService::DirsChanged() {
+  if (inotify_fd_ < 0) return false;
+  alignas(inotify_event) char buf[4096];
+  bool changed = false;
+  while (read(inotify_fd_, buf, sizeof(buf)) > 0) changed = true;  // drain every event
+  return changed;
+}
+
+void ClassService::RequestReload() {
+  reload_.store(true, std::memory_order_release);
+  impl_->requests.try_enqueue({0, 0, 0, 0});  // wake the thread; if full, it wakes anyway
+}
+
+void ClassService::Reload() {
+  auto fresh = QosRules::Load(options_.rules_dirs, options_.rules_files);
+  if (!fresh.ok()) {
+    if (options_.on_reload) {
+      options_.on_reload(false, "rules not reloaded: " + fresh.status().message() +
+                                    "; the previous rules stay in force");
+    }
+  } else {
+    rules_ = std::move(fresh).value();  // resolver_ refers to rules_ itself
+    if (options_.on_reload) {
+      options_.on_reload(true, "rules reloaded: " + std::to_string(rules_.rules().size()) + " from " +
+                                   std::to_string(rules_.nr_files()) + " file(s)");
+    }
+    active_.store(!rules_.rules().empty(), std::memory_order_release);
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  reloads_tried_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void ClassService::OnNewTask(TaskSlot slot, int32_t pid, int32_t tgid, uint64_t cookie) {
@@ -63,10 +117,12 @@ bool ClassService::NextClass(TaskSlot* slot, uint64_t* cookie, std::optional<pol
 }
 
 void ClassService::Run() {
-  Impl::Request r;
+  Impl::Request r{};
   for (;;) {
-    impl_->requests.wait_dequeue(r);
+    const bool got = impl_->requests.wait_dequeue_timed(r, kWatchPeriod);
     if (stop_.load(std::memory_order_relaxed)) return;
+    if (DirsChanged() || reload_.exchange(false, std::memory_order_acq_rel)) Reload();
+    if (!got || r.pid == 0) continue;
     auto c = resolver_.ResolveForScheduler(r.pid, r.tgid);
     if (!c.ok()) continue;  // gone already
     resolved_.fetch_add(1, std::memory_order_relaxed);

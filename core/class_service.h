@@ -15,9 +15,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/class_resolver.h"
 #include "core/dispatch_loop.h"
@@ -28,6 +30,11 @@ namespace qosland::core {
 struct ClassServiceOptions {
   std::string proc_root = "/proc";
   size_t queue_capacity = 4096;  // requests, and results, in flight
+  // Where the rules came from (QosRules::Load), to read them again on
+  // RequestReload() and whenever a file in one of the directories changes.
+  std::vector<std::string> rules_dirs = {}, rules_files = {};
+  // Told each reload's outcome (ok, one sentence), on the service's thread.
+  std::function<void(bool ok, const std::string& sentence)> on_reload = {};
 };
 
 class ClassService final : public ClassHints {
@@ -38,22 +45,34 @@ class ClassService final : public ClassHints {
   ClassService& operator=(const ClassService&) = delete;
 
   // ClassHints, for the dispatch loop's thread only.
+  bool active() const override { return active_.load(std::memory_order_acquire); }
+  uint64_t generation() const override { return generation_.load(std::memory_order_acquire); }
   void OnNewTask(TaskSlot slot, int32_t pid, int32_t tgid, uint64_t cookie) override;
   bool NextClass(TaskSlot* slot, uint64_t* cookie, std::optional<policy::QosClass>* rule) override;
 
+  // Reads the rules again (SIGHUP), on the service's thread. If they are
+  // malformed the previous rules stay in force and the error is logged.
+  void RequestReload();
+
   uint64_t nr_resolved() const { return resolved_.load(std::memory_order_relaxed); }
   uint64_t nr_dropped() const { return dropped_.load(std::memory_order_relaxed); }
-  const QosRules& rules() const { return rules_; }
+  uint64_t nr_reloads_tried() const { return reloads_tried_.load(std::memory_order_acquire); }
 
  private:
   struct Impl;
   void Run();
+  void WatchDirs();
+  bool DirsChanged();
+  void Reload();
 
-  QosRules rules_;
+  ClassServiceOptions options_;
+  QosRules rules_;  // the service's thread only, after construction
   ClassResolver resolver_;
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> resolved_{0}, dropped_{0};
+  std::atomic<uint64_t> resolved_{0}, dropped_{0}, reloads_tried_{0}, generation_{0};
+  std::atomic<bool> active_{false}, reload_{false};
+  int inotify_fd_ = -1;
   std::thread thread_;
 };
 

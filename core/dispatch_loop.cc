@@ -12,6 +12,19 @@ DispatchLoop::DispatchLoop(Transport& transport, policy::Policy& policy, TaskTab
 
 void DispatchLoop::CollectClasses() {
   if (!hints_) return;
+  if (const uint64_t g = hints_->generation(); g != hints_generation_) {
+    // New rules: every known task may have another class now.
+    hints_generation_ = g;
+    for (TaskSlot s = 0; s < table_.capacity(); ++s) {
+      const TaskEntry& e = table_[s];
+      if (!e.in_use || e.exited) continue;
+      if (hints_->active()) {
+        hints_->OnNewTask(s, e.pid, e.tgid, e.cookie);
+      } else {
+        table_[s].rule_qos.reset();
+      }
+    }
+  }
   TaskSlot slot;
   uint64_t cookie;
   std::optional<policy::QosClass> rule;
@@ -56,7 +69,7 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
   if (found.is_new || e.comm_hash != task.comm_hash) {
     // New, or it ran exec or renamed itself: its class may differ now.
     e.comm_hash = task.comm_hash;
-    if (hints_) hints_->OnNewTask(found.slot, task.pid, task.tgid, task.cookie);
+    if (hints_ && hints_->active()) hints_->OnNewTask(found.slot, task.pid, task.tgid, task.cookie);
   }
   if (found.is_new) {
     e.rule_qos.reset();

@@ -32,6 +32,11 @@ namespace qosland::core {
 class ClassHints {
  public:
   virtual ~ClassHints() = default;
+  // False while there are no rules: the loop then asks nothing.
+  virtual bool active() const = 0;
+  // Changes when the rules do (a reload): the loop then asks about every
+  // task it knows again.
+  virtual uint64_t generation() const = 0;
   // A task met for the first time, or whose name changed (exec, rename).
   virtual void OnNewTask(TaskSlot slot, int32_t pid, int32_t tgid, uint64_t cookie) = 0;
   // One answer since the last call (nullopt: no rule matches the task);
@@ -75,6 +80,7 @@ class DispatchLoop final : private QueuedSink {
   ClassHints* hints_;
   LoopStats stats_;
   std::optional<DispatchDecision> held_;  // refused by the transport; sent first next time
+  uint64_t hints_generation_ = 0;
   uint64_t last_vtime_ = 0;
 };
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 namespace qosland::core {
@@ -171,6 +172,56 @@ TEST_F(FakeProc, ServiceHandsBackClasses) {
   ASSERT_TRUE(next());
   EXPECT_EQ(slot, 10u);
   EXPECT_EQ(service.nr_dropped(), 0u);
+}
+
+// Checks reloads: rules dropped into a watched directory at runtime take
+// effect (the service turns active and says so), and a malformed file keeps
+// the previous rules in force, with one sentence saying why.
+TEST_F(FakeProc, RulesReloadWhenTheDirectoryChanges) {
+  AddThread(100, 104, "render", 0, 0);
+  const fs::path dir = root_ / "rules.d";
+  fs::create_directories(dir);
+  std::vector<std::string> said;
+  std::mutex mu;
+  ClassService service(QosRules{}, {.proc_root = root_.string(),
+                                    .rules_dirs = {dir.string()},
+                                    .on_reload = [&](bool, const std::string& s) {
+                                      std::lock_guard<std::mutex> lock(mu);
+                                      said.push_back(s);
+                                    }});
+  EXPECT_FALSE(service.active());
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto wait_reloads = [&](uint64_t n) {
+    while (service.nr_reloads_tried() < n) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  };
+  std::ofstream(dir / "game.json") << R"({"game": {"thread_qos": {"render": "QOS_USER_INTERACTIVE"}}})";
+  ASSERT_TRUE(wait_reloads(1)) << "the change was never noticed";
+  EXPECT_TRUE(service.active());
+  EXPECT_EQ(service.generation(), 1u);
+  service.OnNewTask(1, 104, 100, 11);
+  TaskSlot slot = 0;
+  uint64_t cookie = 0;
+  std::optional<QosClass> rule;
+  while (!service.NextClass(&slot, &cookie, &rule)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), give_up);
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(rule, QosClass::kUserInteractive);
+
+  std::ofstream(dir / "bad.json") << "{\n  \"x\": {\"qos\": \"QOS_NOPE\"}}";
+  ASSERT_TRUE(wait_reloads(2));
+  EXPECT_EQ(service.generation(), 1u);  // unchanged
+  EXPECT_TRUE(service.active());
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(said.size(), 2u);
+  EXPECT_EQ(said[0], "rules reloaded: 1 from 1 file(s)");
+  EXPECT_EQ(said[1], "rules not reloaded: " + (dir / "bad.json").string() +
+                         ":2: unknown QoS class 'QOS_NOPE' (one of user-interactive, user-initiated, default, "
+                         "utility, background, or Sched QoS's QOS_* names); the previous rules stay in force");
 }
 
 // Checks the real /proc: this test's own thread, matched by its name.

@@ -8,6 +8,7 @@
 #include "policy/fifo_policy.h"
 #include "policy/vruntime_policy.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace qosland::core {
@@ -123,6 +124,8 @@ class ClassRecorder final : public policy::Policy {
 // Hands out one class for whichever slot it was told about last.
 class OneClass final : public ClassHints {
  public:
+  bool active() const override { return true; }
+  uint64_t generation() const override { return 0; }
   void OnNewTask(TaskSlot slot, int32_t, int32_t, uint64_t cookie) override {
     slot_ = slot;
     cookie_ = cookie;
@@ -206,10 +209,39 @@ TEST(DispatchLoopTest, AttributesGiveTheClassUnlessARuleDoes) {
   EXPECT_EQ(p2.seen[1], policy::QosClass::kBackground);
 }
 
+// Checks that new rules (a reload) make the loop ask about every task it
+// knows again, and that while there are no rules it asks about none.
+TEST(DispatchLoopTest, ReloadAsksAboutEveryKnownTask) {
+  struct Switchable final : ClassHints {
+    bool active() const override { return on; }
+    uint64_t generation() const override { return gen; }
+    void OnNewTask(TaskSlot, int32_t pid, int32_t, uint64_t) override { asked.push_back(pid); }
+    bool NextClass(TaskSlot*, uint64_t*, std::optional<policy::QosClass>*) override { return false; }
+    bool on = false;
+    uint64_t gen = 0;
+    std::vector<int32_t> asked;
+  } hints;
+  FakeTransport transport;
+  ClassRecorder policy;
+  TaskTable table(8);
+  DispatchLoop loop(transport, policy, table, {.max_batch = 16}, &hints);
+  transport.Push(Rec(80, 1, 1));
+  transport.Push(Rec(81, 2, 1));
+  loop.RunOnce(0);
+  EXPECT_TRUE(hints.asked.empty());  // no rules: nothing asked
+  hints.on = true;
+  hints.gen = 1;
+  loop.RunOnce(0);
+  std::sort(hints.asked.begin(), hints.asked.end());
+  EXPECT_EQ(hints.asked, (std::vector<int32_t>{80, 81}));
+}
+
 // Checks that a task is looked at again when its name changes (exec,
 // rename), and not on every record.
 TEST(DispatchLoopTest, NameChangeAsksForTheClassAgain) {
   struct Counting final : ClassHints {
+    bool active() const override { return true; }
+    uint64_t generation() const override { return 0; }
     void OnNewTask(TaskSlot, int32_t, int32_t, uint64_t) override { ++asked; }
     bool NextClass(TaskSlot*, uint64_t*, std::optional<policy::QosClass>*) override { return false; }
     int asked = 0;

@@ -242,6 +242,18 @@ def scenario_hints(c, facts, tagged, lines):
     c.expect(rb < 0.5 * rp, f"the hog tagged background by the rules file got less than half the other's CPU "
              f"({rb / max(rp, 1):.2f} of it)")
     c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
+    p2, late = tagged.get("plain2_hog", {}), tagged.get("late_hog", {})
+    r2, rl = num(p2, "iters_per_sec", 0), num(late, "iters_per_sec", 0)
+    c.expect(r2 > 0 and rl > 0 and rl < 0.5 * r2,
+             f"a rules file moved in at runtime tags a running hog background: it got less than half the "
+             f"other's CPU over the run ({rl / max(r2, 1):.2f} of it)")
+    c.expect(num(facts, "reloads_ok", 0) >= 1, f"qosland said it reloaded the rules ({facts.get('reloads_ok')} times)")
+    err = tagged.get("reload_err", {}).get("_text", "")
+    c.expect("rules.d/bad.json:2: unknown QoS class 'QOS_NOPE'" in err and "previous rules stay in force" in err,
+             f"a malformed file on reload: one error naming file and line, old rules kept: {err!r}")
+    c.expect(facts.get("after_bad_state") == "enabled" and facts.get("late_qosland_rc") == "0",
+             f"... and qosland kept scheduling (sched_ext {facts.get('after_bad_state')}, "
+             f"exit {facts.get('late_qosland_rc')})")
     bad = tagged.get("bad_msg", {}).get("_text", "")
     c.expect(facts.get("bad_rc") not in (None, "0") and facts.get("bad_lines") == "1",
              f"a malformed rules file: non-zero exit ({facts.get('bad_rc')}), one line ({facts.get('bad_lines')})")

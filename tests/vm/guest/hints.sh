@@ -29,6 +29,40 @@ say "qosland_rc=$QRC"
 dump_log
 wait_state disabled 30
 
+# Rules dropped in at runtime: none at start, two hogs on CPU 1, then a
+# rules file moved into the directory tags one of them background; qosland
+# notices the change and asks about the running tasks again.
+rm -f /etc/qosland/rules.d/hints.json
+cp /usr/bin/hog /tmp/hog-late
+QLOG=/tmp/hints.late.log
+start_qosland --stats-interval 1
+wait_enabled 60 || exit 1
+sleep 1
+taskset 0x2 hog --threads 1 --seconds 10 > /tmp/plain2.hog 2>&1 &
+P3=$!
+taskset 0x2 /tmp/hog-late --threads 1 --seconds 10 > /tmp/late.hog 2>&1 &
+P4=$!
+sleep 1
+echo '{"qosland": [{"comm": "hog-late", "qos": "background"}]}' > /etc/qosland/late.json
+mv /etc/qosland/late.json /etc/qosland/rules.d/late.json
+wait_pid "$P3" 60
+wait_pid "$P4" 60
+say_file plain2 /tmp/plain2.hog
+say_file late /tmp/late.hog
+# Then a malformed file and SIGHUP: one error, the previous rules stay in
+# force, and qosland keeps scheduling.
+printf '{\n  "x": {"qos": "QOS_NOPE"}\n}\n' > /etc/qosland/bad.json
+mv /etc/qosland/bad.json /etc/qosland/rules.d/bad.json
+kill -HUP "$QPID"
+sleep 2
+say "after_bad_state=$(cat $SE/state)"
+say "reloads_ok=$(grep -c 'rules reloaded' "$QLOG")"
+say "reload_err: $(grep 'rules not reloaded' "$QLOG" | head -n 1)"
+stop_qosland INT
+say "late_qosland_rc=$QRC"
+rm -f /etc/qosland/rules.d/bad.json /etc/qosland/rules.d/late.json
+wait_state disabled 30
+
 cat > /tmp/bad.json <<'JSON'
 {
   "game": {"qos": "QOS_FAST"}
