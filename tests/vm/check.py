@@ -232,14 +232,14 @@ def scenario_smt(c, facts, tagged, lines):
 def scenario_hints(c, facts, tagged, lines):
     """Issue 4: a class from a rules file reaches the running scheduler."""
     get_bg = tagged.get("get_bg", {}).get("_text", "")
-    c.expect("background, from rule /etc/qosland/rules.d/hints.json:2" in get_bg,
-             f"qosland qos get names the class and the rule that gave it: {get_bg!r}")
+    c.expect("background, from rule /etc/schedqos/app_configs/hog-bg.json:2" in get_bg,
+             f"a Sched QoS app config, as it is, tags what it names; qosland qos get says so: {get_bg!r}")
     get_plain = tagged.get("get_plain", {}).get("_text", "")
     c.expect("default (automatic" in get_plain, f"... and says an untagged task is automatic: {get_plain!r}")
     plain, bg = tagged.get("plain_hog", {}), tagged.get("bg_hog", {})
     rp, rb = num(plain, "iters_per_sec", 0), num(bg, "iters_per_sec", 0)
     c.expect(rp > 0 and rb > 0, f"both hogs on CPU 1 ran ({rp:.0f} and {rb:.0f} iterations/s)")
-    c.expect(rb < 0.5 * rp, f"the hog tagged background by the rules file got less than half the other's CPU "
+    c.expect(rb < 0.5 * rp, f"the hog tagged background by the Sched QoS file got less than half the other's CPU "
              f"({rb / max(rp, 1):.2f} of it)")
     c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
     p2, late = tagged.get("plain2_hog", {}), tagged.get("late_hog", {})

@@ -1,13 +1,15 @@
-# Scenario hints: QoS classes from a rules file, applied by the running
-# scheduler. Two equal hogs share CPU 1, side by side; the rules file tags one
-# of them (by its process name) background. Then a malformed rules file: one
+# Scenario hints: QoS classes from rules files, applied by the running
+# scheduler. Two equal hogs share CPU 1, side by side; a Sched QoS app
+# config, as Sched QoS itself reads it, tags one of them (by its name)
+# background. Then rules dropped in at runtime (qosland's own format), a
+# malformed file on reload, and a malformed rules file at start: one
 # sentence, a non-zero exit, and the kernel left alone.
 . "$(dirname "$0")/lib.sh"
-mkdir -p /etc/qosland/rules.d
+mkdir -p /etc/qosland/rules.d /etc/schedqos/app_configs
 cp /usr/bin/hog /tmp/hog-bg
-cat > /etc/qosland/rules.d/hints.json <<'JSON'
+cat > /etc/schedqos/app_configs/hog-bg.json <<'JSON'
 {
-  "qosland": [{"comm": "hog-bg", "qos": "background"}]
+  "hog-bg": {"qos": "QOS_BACKGROUND", "period": 16}
 }
 JSON
 start_qosland --stats-interval 1
@@ -32,7 +34,7 @@ wait_state disabled 30
 # Rules dropped in at runtime: none at start, two hogs on CPU 1, then a
 # rules file moved into the directory tags one of them background; qosland
 # notices the change and asks about the running tasks again.
-rm -f /etc/qosland/rules.d/hints.json
+rm -f /etc/schedqos/app_configs/hog-bg.json
 cp /usr/bin/hog /tmp/hog-late
 QLOG=/tmp/hints.late.log
 start_qosland --stats-interval 1
