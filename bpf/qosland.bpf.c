@@ -100,7 +100,8 @@ __s64 nr_runnable_all;
 __u64 next_cookie = 1;
 /* Per CPU: the deadline (decision vtime) of the task running there; 0 when
  * BPF dispatched it itself (never preempted for a deadline); KEY_USERSCHED
- * while the user-space scheduler runs there (see apply_decision). */
+ * while the user-space scheduler runs there: later than any deadline, so a
+ * pinned task's decision preempts it (see apply_one). */
 __u64 cpu_cur_key[MAX_CPUS];
 #define KEY_USERSCHED (~0ULL)
 
@@ -395,10 +396,8 @@ s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
 static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags)
 {
 	if (!(enq_flags & SCX_ENQ_WAKEUP) && tctx->run_activation >= LAZY_MIN_RUN_NS &&
-	    scx_bpf_dsq_nr_queued(SHARED_DSQ) >= 2 * (s32)scx_bpf_nr_cpu_ids()) {
-		STAT_ADD(nr_lazy_records, 1);
+	    scx_bpf_dsq_nr_queued(SHARED_DSQ) >= 2 * (s32)scx_bpf_nr_cpu_ids())
 		return BPF_RB_NO_WAKEUP;
-	}
 	return bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) ? BPF_RB_FORCE_WAKEUP : 0;
 }
 
@@ -474,6 +473,8 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->runtime_acc = 0;
 	bpf_ringbuf_submit(rec, rb_flags);
 
+	if (rb_flags == BPF_RB_NO_WAKEUP)  /* counted once sent, not when congested */
+		STAT_ADD(nr_lazy_records, 1);
 	STAT_ADD(nr_sent, 1);
 	STAT_ADD(nr_queued, 1);
 }

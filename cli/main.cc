@@ -92,8 +92,7 @@ RulesPaths RulesPathsOf(const std::vector<std::string>& extra) {
   return p;
 }
 
-core::Result<core::QosRules> LoadRules(const std::vector<std::string>& extra) {
-  const RulesPaths paths = RulesPathsOf(extra);
+core::Result<core::QosRules> LoadRules(const RulesPaths& paths) {
   auto rules = core::QosRules::Load(paths.dirs, paths.files);
   if (!rules.ok()) return core::Status::Error("bad rules: " + rules.status().message());
   return rules;
@@ -120,7 +119,8 @@ int Run(const RunOptions& o) {
   if (auto st = core::CheckCanLoad(core::kSchedExtSysfs, geteuid() == 0, KernelRelease()); !st.ok()) {
     return Fail(st.message());
   }
-  auto rules = LoadRules(o.rules);
+  const RulesPaths paths = RulesPathsOf(o.rules);
+  auto rules = LoadRules(paths);
   if (!rules.ok()) return Fail(rules.status().message());
   if (!rules->rules().empty()) {
     spdlog::info("rules: {} from {} file(s)", rules->rules().size(), rules->nr_files());
@@ -147,7 +147,6 @@ int Run(const RunOptions& o) {
   core::TaskTable table(o.max_tasks);
   // Rules are matched on the service's own thread (it asks about no task
   // while there are none); scheduling attributes come with every record.
-  const RulesPaths paths = RulesPathsOf(o.rules);
   core::ClassService classes(std::move(rules).value(),
                              {.rules_dirs = paths.dirs,
                               .rules_files = paths.files,
@@ -265,7 +264,7 @@ int Run(const RunOptions& o) {
 // `qosland qos get --pid N`: the class the scheduler gives that task, and
 // where it comes from.
 int QosGet(int pid, const std::vector<std::string>& rules_paths) {
-  auto rules = LoadRules(rules_paths);
+  auto rules = LoadRules(RulesPathsOf(rules_paths));
   if (!rules.ok()) return Fail(rules.status().message());
   auto c = core::ClassResolver(*rules).Resolve(pid);
   if (!c.ok()) return Fail(c.status().message());
@@ -276,7 +275,7 @@ int QosGet(int pid, const std::vector<std::string>& rules_paths) {
 // `qosland qos list`: every thread whose class is not automatic.
 int QosList(const std::vector<std::string>& rules_paths) {
   namespace fs = std::filesystem;
-  auto rules = LoadRules(rules_paths);
+  auto rules = LoadRules(RulesPathsOf(rules_paths));
   if (!rules.ok()) return Fail(rules.status().message());
   const core::ClassResolver resolver(*rules);
   size_t automatic = 0;

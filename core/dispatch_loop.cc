@@ -15,13 +15,14 @@ void DispatchLoop::CollectClasses() {
   if (const uint64_t g = hints_->generation(); g != hints_generation_) {
     // New rules: every known task may have another class now.
     hints_generation_ = g;
+    const bool active = hints_->active();
     for (TaskSlot s = 0; s < table_.capacity(); ++s) {
-      const TaskEntry& e = table_[s];
+      TaskEntry& e = table_[s];
       if (!e.in_use || e.exited) continue;
-      if (hints_->active()) {
+      if (active) {
         hints_->OnNewTask(s, e.pid, e.tgid, e.cookie);
       } else {
-        table_[s].rule_qos.reset();
+        e.rule_qos.reset();
       }
     }
   }
@@ -72,7 +73,6 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
     if (hints_ && hints_->active()) hints_->OnNewTask(found.slot, task.pid, task.tgid, task.cookie);
   }
   if (found.is_new) {
-    e.rule_qos.reset();
     policy_.OnTaskNew({.slot = found.slot, .pid = task.pid, .tgid = task.tgid});
   }
   if (e.queued) {

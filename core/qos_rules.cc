@@ -86,10 +86,14 @@ Status ReadSettings(const json& obj, std::string_view where, bool strict, const 
   return {};
 }
 
+// s matches the glob; an unknown (empty) fact matches nothing.
+bool GlobMatches(const std::string& pattern, std::string_view s) {
+  return !s.empty() && fnmatch(pattern.c_str(), std::string(s).c_str(), 0) == 0;
+}
+
+// As GlobMatches, but a rule key that is not given matches anything.
 bool Glob(const std::optional<std::string>& pattern, std::string_view s) {
-  if (!pattern) return true;
-  if (s.empty()) return false;
-  return fnmatch(pattern->c_str(), std::string(s).c_str(), 0) == 0;
+  return !pattern || GlobMatches(*pattern, s);
 }
 
 std::string_view Argv0Base(std::string_view cmdline) {
@@ -226,7 +230,7 @@ std::optional<RuleMatch> QosRules::Match(const TaskFacts& task) const {
     if (!Matches(r, task)) continue;
     // Later rules win among equals, so keep overwriting.
     for (const auto& [glob, c] : r.thread_qos) {
-      if (!task.thread.empty() && fnmatch(glob.c_str(), std::string(task.thread).c_str(), 0) == 0) {
+      if (GlobMatches(glob, task.thread)) {
         best = RuleMatch{c, &r};
         best_is_thread = true;
       }

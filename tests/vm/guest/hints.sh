@@ -5,6 +5,21 @@
 # malformed file on reload, and a malformed rules file at start: one
 # sentence, a non-zero exit, and the kernel left alone.
 . "$(dirname "$0")/lib.sh"
+
+# start_pair PLAIN_OUT OTHER_BIN OTHER_OUT: a hog and OTHER_BIN (a copy of
+# hog under another name), 10 s each, side by side on CPU 1. Sets PLAIN and
+# OTHER; wait_pair waits for both.
+start_pair() {
+  taskset 0x2 hog --threads 1 --seconds 10 > "$1" 2>&1 &
+  PLAIN=$!
+  taskset 0x2 "$2" --threads 1 --seconds 10 > "$3" 2>&1 &
+  OTHER=$!
+}
+wait_pair() {
+  wait_pid "$PLAIN" 60
+  wait_pid "$OTHER" 60
+}
+
 mkdir -p /etc/qosland/rules.d /etc/schedqos/app_configs
 cp /usr/bin/hog /tmp/hog-bg
 cat > /etc/schedqos/app_configs/hog-bg.json <<'JSON'
@@ -15,15 +30,11 @@ JSON
 start_qosland --stats-interval 1
 wait_enabled 60 || exit 1
 sleep 1
-taskset 0x2 hog --threads 1 --seconds 10 > /tmp/plain.hog 2>&1 &
-P1=$!
-taskset 0x2 /tmp/hog-bg --threads 1 --seconds 10 > /tmp/bg.hog 2>&1 &
-P2=$!
+start_pair /tmp/plain.hog /tmp/hog-bg /tmp/bg.hog
 sleep 2
-say "get_bg: $(qosland qos get --pid "$P2" 2>&1)"
-say "get_plain: $(qosland qos get --pid "$P1" 2>&1)"
-wait_pid "$P1" 60
-wait_pid "$P2" 60
+say "get_bg: $(qosland qos get --pid "$OTHER" 2>&1)"
+say "get_plain: $(qosland qos get --pid "$PLAIN" 2>&1)"
+wait_pair
 say_file plain /tmp/plain.hog
 say_file bg /tmp/bg.hog
 stop_qosland INT
@@ -40,15 +51,11 @@ QLOG=/tmp/hints.late.log
 start_qosland --stats-interval 1
 wait_enabled 60 || exit 1
 sleep 1
-taskset 0x2 hog --threads 1 --seconds 10 > /tmp/plain2.hog 2>&1 &
-P3=$!
-taskset 0x2 /tmp/hog-late --threads 1 --seconds 10 > /tmp/late.hog 2>&1 &
-P4=$!
+start_pair /tmp/plain2.hog /tmp/hog-late /tmp/late.hog
 sleep 1
 echo '{"qosland": [{"comm": "hog-late", "qos": "background"}]}' > /etc/qosland/late.json
 mv /etc/qosland/late.json /etc/qosland/rules.d/late.json
-wait_pid "$P3" 60
-wait_pid "$P4" 60
+wait_pair
 say_file plain2 /tmp/plain2.hog
 say_file late /tmp/late.hog
 # Then a malformed file and SIGHUP: one error, the previous rules stay in
