@@ -15,6 +15,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +29,7 @@
 #include "bpf/bpf_transport.h"
 #include "core/class_resolver.h"
 #include "core/class_service.h"
+#include "core/control.h"
 #include "core/dispatch_loop.h"
 #include "core/memory.h"
 #include "core/sched_ext_sysfs.h"
@@ -72,6 +75,8 @@ struct RunOptions {
   uint32_t max_tasks = 65536;
   bool verbose = false;
   std::vector<std::string> rules;  // --rules: files or directories
+  std::string state_file = "/var/lib/qosland/tags.json";
+  std::string socket = core::ControlSocketPath();
 };
 
 // Rules directories read by default: qosland's own, then Sched QoS's (its
@@ -103,6 +108,26 @@ int Fail(const std::string& sentence) {
   return 1;
 }
 
+// Runtime tags kept by an earlier run; none when the file does not exist.
+// Tags of tasks that are gone are dropped.
+core::Result<core::TagBook> LoadTags(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return core::TagBook{};
+  std::stringstream text;
+  text << in.rdbuf();
+  auto book = core::TagBook::FromJson(text.str(), path);
+  if (!book.ok()) {
+    return core::Status::Error("bad state file " + book.status().message() + "; fix or remove it");
+  }
+  const core::QosRules none;
+  const core::ClassResolver proc(none);
+  const size_t gone = book->Prune([&](int id) { return proc.StartTime(id); });
+  if (!book->empty() || gone > 0) {
+    spdlog::info("tags: {} kept from {}, {} dropped (their tasks are gone)", book->tags().size(), path, gone);
+  }
+  return book;
+}
+
 std::string DescribeExit(const bpf::ExitInfo& e) {
   std::string s = e.reason.empty() ? "no reason given" : e.reason;
   if (!e.msg.empty()) s += " (" + e.msg + ")";
@@ -125,6 +150,8 @@ int Run(const RunOptions& o) {
   if (!rules->rules().empty()) {
     spdlog::info("rules: {} from {} file(s)", rules->rules().size(), rules->nr_files());
   }
+  auto tags = LoadTags(o.state_file);
+  if (!tags.ok()) return Fail(tags.status().message());
 
   // The topology only refines where BPF looks for an idle CPU: without it
   // qosland still schedules (previous CPU, then any idle CPU).
@@ -145,19 +172,28 @@ int Run(const RunOptions& o) {
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());
   core::TaskTable table(o.max_tasks);
-  // Rules are matched on the service's own thread (it asks about no task
-  // while there are none); scheduling attributes come with every record.
-  core::ClassService classes(std::move(rules).value(),
+  // Rules and tags are matched on the service's own thread (it asks about
+  // no task while there are none); scheduling attributes come with every
+  // record.
+  core::ClassService classes(std::move(rules).value(), std::move(tags).value(),
                              {.rules_dirs = paths.dirs,
                               .rules_files = paths.files,
-                              .on_reload = [](bool ok, const std::string& sentence) {
-                                if (ok) {
-                                  spdlog::info("{}", sentence);
-                                } else {
-                                  spdlog::error("{}", sentence);
-                                }
-                              }});
+                              .on_reload =
+                                  [](bool ok, const std::string& sentence) {
+                                    if (ok) {
+                                      spdlog::info("{}", sentence);
+                                    } else {
+                                      spdlog::error("{}", sentence);
+                                    }
+                                  },
+                              .state_file = o.state_file,
+                              .on_tag = [](const std::string& what) { spdlog::info("tag: {}", what); }});
   core::DispatchLoop loop(**transport, *policy, table, {.slice_ns = pconfig.slice_ns}, &classes);
+  // Runtime tags (`qosland qos set`, libqosland) arrive here. Without the
+  // socket qosland still schedules, by rules and attributes.
+  auto control = core::ControlServer::Start(
+      o.socket, [&classes](const core::ControlRequest& r, const core::Peer& p) { return classes.HandleControl(r, p); });
+  if (!control.ok()) spdlog::warn("runtime tags unavailable: {}", control.status().message());
 
   // Keep khugepaged away from our memory: collapsing it takes our mmap_lock,
   // and a page fault of ours would then wait for a kernel thread.
@@ -262,19 +298,39 @@ int Run(const RunOptions& o) {
 }
 
 // `qosland qos get --pid N`: the class the scheduler gives that task, and
-// where it comes from.
-int QosGet(int pid, const std::vector<std::string>& rules_paths) {
+// where it comes from: asked of the running qosland, which knows the tags;
+// without one, from the rules and attributes alone.
+int QosGet(int pid, const std::vector<std::string>& rules_paths, const std::string& socket) {
+  std::string code;
+  auto answer = core::ControlCall(socket, "get " + std::to_string(pid), 5000, &code);
+  if (answer.ok()) {
+    const size_t nl = answer->find('\n');
+    std::printf("%s\n", nl == std::string::npos ? answer->c_str() : answer->c_str() + nl + 1);
+    return 0;
+  }
+  if (code != "notrunning") return Fail(answer.status().message());  // it runs, and said no
   auto rules = LoadRules(RulesPathsOf(rules_paths));
   if (!rules.ok()) return Fail(rules.status().message());
   auto c = core::ClassResolver(*rules).Resolve(pid);
   if (!c.ok()) return Fail(c.status().message());
-  std::printf("%s\n", core::DescribeTaskClass(*c).c_str());
+  std::printf("%s (qosland is not running: no runtime tags)\n", core::DescribeTaskClass(*c).c_str());
   return 0;
 }
 
-// `qosland qos list`: every thread whose class is not automatic.
-int QosList(const std::vector<std::string>& rules_paths) {
+// `qosland qos list`: the runtime tags, then every thread whose class is not
+// automatic.
+int QosList(const std::vector<std::string>& rules_paths, const std::string& socket) {
   namespace fs = std::filesystem;
+  std::string code;
+  auto tags = core::ControlCall(socket, "tags", 5000, &code);
+  const bool running = tags.ok();
+  if (running) {
+    std::printf("%s\n", tags->c_str());
+  } else if (code != "notrunning") {
+    return Fail(tags.status().message());
+  } else {
+    std::printf("qosland is not running: no runtime tags\n");
+  }
   auto rules = LoadRules(RulesPathsOf(rules_paths));
   if (!rules.ok()) return Fail(rules.status().message());
   const core::ClassResolver resolver(*rules);
@@ -285,8 +341,20 @@ int QosList(const std::vector<std::string>& rules_paths) {
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     std::error_code tec;
     for (const auto& task : fs::directory_iterator(proc.path() / "task", tec)) {
-      auto c = resolver.Resolve(std::atoi(task.path().filename().c_str()));
-      if (!c.ok()) continue;  // exited meanwhile
+      const int tid = std::atoi(task.path().filename().c_str());
+      if (running) {  // the scheduler's view, tags included
+        auto a = core::ControlCall(socket, "get " + std::to_string(tid));
+        if (!a.ok()) continue;  // exited meanwhile
+        const size_t nl = a->find('\n');
+        if (a->find(" automatic") < nl) {
+          ++automatic;
+        } else {
+          std::printf("%s\n", a->substr(nl + 1).c_str());
+        }
+        continue;
+      }
+      auto c = resolver.Resolve(tid);
+      if (!c.ok()) continue;
       if (c->resolved.source == core::ClassSource::kAuto) {
         ++automatic;
         continue;
@@ -295,6 +363,37 @@ int QosList(const std::vector<std::string>& rules_paths) {
     }
   }
   std::printf("%zu other thread(s): automatic\n", automatic);
+  return 0;
+}
+
+// `qosland qos set|clear (--pid|--tid|--comm|--cgroup) TARGET [CLASS]`: a
+// request to the running qosland, which judges it by who asks.
+struct TagTarget {
+  int pid = 0, tid = 0;
+  std::string comm, cgroup;
+};
+
+int QosTag(bool set, const TagTarget& t, const std::string& qos, const std::string& socket) {
+  core::ControlRequest r{.op = set ? core::ControlRequest::Op::kSet : core::ControlRequest::Op::kClear};
+  if (set) {
+    const auto c = policy::ParseQosClass(qos);
+    if (!c) {
+      return Fail("unknown QoS class '" + qos + "' (" + std::string(policy::QosClassList()) + ")");
+    }
+    r.qos = *c;
+  }
+  if (t.pid > 0) {
+    r.kind = core::TagKind::kPid, r.target = std::to_string(t.pid);
+  } else if (t.tid > 0) {
+    r.kind = core::TagKind::kTid, r.target = std::to_string(t.tid);
+  } else if (!t.comm.empty()) {
+    r.kind = core::TagKind::kComm, r.target = t.comm;
+  } else {
+    r.kind = core::TagKind::kCgroup, r.target = t.cgroup;
+  }
+  auto answer = core::ControlCall(socket, core::FormatControlRequest(r));
+  if (!answer.ok()) return Fail(answer.status().message());
+  std::printf("%s\n", answer->c_str());
   return 0;
 }
 
@@ -328,6 +427,10 @@ int main(int argc, char** argv) {
       "a rules file or directory, read besides /etc/qosland/rules.d and Sched QoS's directories "
       "(repeatable)";
   app.add_option("--rules", o.rules, rules_help);
+  app.add_option("--state", o.state_file, "where runtime tags are kept across restarts")->capture_default_str();
+  app.add_option("--socket", o.socket,
+                 "the control socket, for runtime tags (also $QOSLAND_SOCKET)")
+      ->capture_default_str();
 
   CLI::App* qos = app.add_subcommand("qos", "QoS classes of tasks");
   qos->require_subcommand(1);
@@ -336,13 +439,36 @@ int main(int argc, char** argv) {
   CLI::App* get = qos->add_subcommand("get", "show a task's class and where it comes from");
   get->add_option("--pid,--tid", pid, "the task (a thread id works too)")->required();
   get->add_option("--rules", qos_rules, rules_help);
-  CLI::App* list = qos->add_subcommand("list", "show every thread whose class is not automatic");
+  CLI::App* list = qos->add_subcommand("list", "show the runtime tags and every thread whose class is not automatic");
   list->add_option("--rules", qos_rules, rules_help);
+  TagTarget target;
+  std::string qos_class;
+  auto add_target = [&](CLI::App* sub) {
+    auto* g = sub->add_option_group("target", "what to tag");
+    g->add_option("--pid", target.pid, "a process: all its threads, those it starts later too")
+        ->check(CLI::PositiveNumber);
+    g->add_option("--tid", target.tid, "one thread")->check(CLI::PositiveNumber);
+    g->add_option("--comm", target.comm, "every process whose name matches this glob");
+    g->add_option("--cgroup", target.cgroup, "every task in this cgroup (v2) and below it");
+    g->require_option(1);
+  };
+  CLI::App* set = qos->add_subcommand(
+      "set", "tag tasks with a class (root: any; others: their own tasks, up to what their rules grant)");
+  add_target(set);
+  set->add_option("class", qos_class, "user-interactive, user-initiated, default, utility or background")
+      ->required();
+  CLI::App* clear = qos->add_subcommand("clear", "remove a tag: rules and attributes decide again");
+  add_target(clear);
+  for (CLI::App* sub : {get, list, set, clear}) {
+    sub->add_option("--socket", o.socket, "the running qosland's control socket");
+  }
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_pattern("qosland: %v");
   spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::info);
-  if (get->parsed()) return QosGet(pid, qos_rules);
-  if (list->parsed()) return QosList(qos_rules);
+  if (get->parsed()) return QosGet(pid, qos_rules, o.socket);
+  if (list->parsed()) return QosList(qos_rules, o.socket);
+  if (set->parsed()) return QosTag(true, target, qos_class, o.socket);
+  if (clear->parsed()) return QosTag(false, target, "", o.socket);
   return Run(o);
 }

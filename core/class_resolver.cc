@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -29,25 +30,30 @@ std::string FirstLine(std::string s) {
   return s;
 }
 
-// Tgid from /proc/TID/status, or 0.
-int ReadTgid(const std::string& status) {
-  const size_t at = status.find("\nTgid:");
-  return at == std::string::npos ? 0 : std::atoi(status.c_str() + at + 6);
+// A number field of /proc/TID/status ("\nTgid:", "\nUid:"), or -1.
+long StatusField(const std::string& status, const char* key) {
+  const size_t at = status.find(key);
+  return at == std::string::npos ? -1 : std::atol(status.c_str() + at + std::strlen(key));
 }
 
 // Policy (field 41) and nice (field 19) from a stat line, counting fields
 // after the command name, which may hold spaces and parentheses.
-std::optional<SchedAttributes> ParseStat(const std::string& stat) {
+struct StatFields {
+  SchedAttributes attributes;
+  uint64_t start_time = 0;  // field 22
+};
+std::optional<StatFields> ParseStat(const std::string& stat) {
   const size_t close = stat.rfind(')');
   if (close == std::string::npos) return std::nullopt;
   std::istringstream in(stat.substr(close + 1));
   std::vector<std::string> fields;  // fields[0] is field 3 (state)
   for (std::string f; in >> f;) fields.push_back(f);
   if (fields.size() < 39) return std::nullopt;
-  SchedAttributes a;
-  a.nice = std::atoi(fields[19 - 3].c_str());
-  a.policy = static_cast<uint32_t>(std::strtoul(fields[41 - 3].c_str(), nullptr, 10));
-  return a;
+  StatFields f;
+  f.start_time = std::strtoull(fields[22 - 3].c_str(), nullptr, 10);
+  f.attributes.nice = std::atoi(fields[19 - 3].c_str());
+  f.attributes.policy = static_cast<uint32_t>(std::strtoul(fields[41 - 3].c_str(), nullptr, 10));
+  return f;
 }
 
 // The cgroup v2 path from /proc/PID/cgroup ("0::/path"); empty if none.
@@ -61,21 +67,49 @@ std::string CgroupPath(const std::string& text) {
 
 }  // namespace
 
-ClassResolver::ClassResolver(const QosRules& rules, std::string proc_root)
-    : rules_(rules), proc_(std::move(proc_root)) {}
+ClassResolver::ClassResolver(const QosRules& rules, std::string proc_root, const TagBook* tags)
+    : rules_(rules), proc_(std::move(proc_root)), tags_(tags) {}
 
-Result<TaskClass> ClassResolver::Resolve(int tid, std::optional<QosClass> tag) const {
+std::optional<std::pair<int, uid_t>> ClassResolver::TgidAndUid(int tid) const {
   const auto status = tid > 0 ? ReadText(proc_ + "/" + std::to_string(tid) + "/status") : std::nullopt;
-  return ResolveWith(tid, status ? ReadTgid(*status) : 0, tag,
-                     {.thread = true, .process = true, .cmdline = true, .exe = true, .cgroup = true});
+  if (!status) return std::nullopt;
+  const long tgid = StatusField(*status, "\nTgid:"), uid = StatusField(*status, "\nUid:");
+  if (tgid <= 0 || uid < 0) return std::nullopt;
+  return std::pair(static_cast<int>(tgid), static_cast<uid_t>(uid));
+}
+
+uint64_t ClassResolver::StartTime(int tid) const {
+  const auto stat = tid > 0 ? ReadText(proc_ + "/" + std::to_string(tid) + "/stat") : std::nullopt;
+  const auto a = stat ? ParseStat(*stat) : std::nullopt;
+  return a ? a->start_time : 0;
+}
+
+ClassResolver::Needs ClassResolver::AllNeeds() const {
+  return {.rules = {.thread = true, .process = true, .cmdline = true, .exe = true, .cgroup = true}, .uid = true};
+}
+
+Result<TaskClass> ClassResolver::Resolve(int tid) const {
+  const auto ids = TgidAndUid(tid);
+  return ResolveWith(tid, ids ? ids->first : 0, tags_, AllNeeds());
+}
+
+Result<TaskClass> ClassResolver::ResolveWithoutTags(int tid) const {
+  const auto ids = TgidAndUid(tid);
+  return ResolveWith(tid, ids ? ids->first : 0, nullptr, AllNeeds());
 }
 
 Result<TaskClass> ClassResolver::ResolveForScheduler(int tid, int tgid) const {
-  return ResolveWith(tid, tgid, std::nullopt, rules_.needs());
+  Needs needs{.rules = rules_.needs()};
+  if (tags_ && !tags_->empty()) {
+    const TagNeeds t = tags_->needs();
+    needs.rules.process |= t.process;
+    needs.rules.cgroup |= t.cgroup;
+    needs.uid = t.uid;
+  }
+  return ResolveWith(tid, tgid, tags_, needs);
 }
 
-Result<TaskClass> ClassResolver::ResolveWith(int tid, int tgid, std::optional<QosClass> tag,
-                                             const RuleNeeds& needs) const {
+Result<TaskClass> ClassResolver::ResolveWith(int tid, int tgid, const TagBook* tags, Needs needs) const {
   std::string no_task = "no task with pid ";
   no_task += std::to_string(tid);
   if (tid <= 0 || tgid <= 0) return Status::Error(no_task);
@@ -86,34 +120,51 @@ Result<TaskClass> ClassResolver::ResolveWith(int tid, int tgid, std::optional<Qo
   c.tid = tid;
   c.tgid = tgid;
   const std::string proc = proc_ + "/" + std::to_string(tgid);
-  if (needs.thread) c.thread = FirstLine(ReadText(dir + "/comm").value_or(""));
-  if (needs.process) c.process = FirstLine(ReadText(proc + "/comm").value_or(""));
-  std::string cmdline, exe_path, cgroup;
-  if (needs.cmdline) {
+  if (needs.rules.thread) c.thread = FirstLine(ReadText(dir + "/comm").value_or(""));
+  if (needs.rules.process) c.process = FirstLine(ReadText(proc + "/comm").value_or(""));
+  std::string cmdline, exe_path;
+  if (needs.rules.cmdline) {
     cmdline = ReadText(proc + "/cmdline").value_or("");
     while (!cmdline.empty() && cmdline.back() == '\0') cmdline.pop_back();
     for (char& ch : cmdline) {
       if (ch == '\0') ch = ' ';
     }
   }
-  if (needs.exe) {
+  if (needs.rules.exe) {
     char exe[4096];
     const ssize_t n = readlink((proc + "/exe").c_str(), exe, sizeof(exe) - 1);
     if (n > 0) exe_path.assign(exe, static_cast<size_t>(n));
   }
-  if (needs.cgroup) cgroup = CgroupPath(ReadText(proc + "/cgroup").value_or(""));
+  if (needs.rules.cgroup) c.cgroup = CgroupPath(ReadText(proc + "/cgroup").value_or(""));
+  if (needs.uid) {
+    if (const auto ids = TgidAndUid(tid)) c.uid = ids->second;
+  }
 
   std::optional<QosClass> attr;
-  if (const auto a = ParseStat(*stat)) {
-    c.attributes = *a;
-    attr = ClassFromAttributes(*a);
+  uint64_t start_time = 0;
+  if (const auto f = ParseStat(*stat)) {
+    c.attributes = f->attributes;
+    start_time = f->start_time;
+    attr = ClassFromAttributes(f->attributes);
   }
   const auto match = rules_.rules().empty()
                          ? std::nullopt
                          : rules_.Match({.thread = c.thread, .process = c.process, .cmdline = cmdline,
-                                         .exe = exe_path, .cgroup = cgroup});
-  c.resolved = ResolveClass(tag, match ? std::optional(match->qos) : std::nullopt, attr);
+                                         .exe = exe_path, .cgroup = c.cgroup});
+  if (match) c.rule_class = match->qos;
+  if (tags && !tags->empty()) {
+    c.tag = tags->MatchTag({.tid = tid,
+                            .tgid = tgid,
+                            .uid = c.uid,
+                            .process = c.process,
+                            .cgroup = c.cgroup,
+                            .start_of = [&](int id) {
+                              return id == tid ? start_time : StartTime(id);
+                            }});
+  }
+  c.resolved = ResolveClass(c.tag ? std::optional(c.tag->qos) : std::nullopt, c.rule_class, attr);
   if (c.resolved.source == ClassSource::kRule) c.rule = match->rule;
+  if (c.resolved.source != ClassSource::kTag) c.tag = nullptr;
   return c;
 }
 
@@ -123,7 +174,7 @@ std::string DescribeTaskClass(const TaskClass& c) {
   if (c.tid != c.tgid) s += " of " + c.process;
   s += "): " + std::string(policy::QosClassName(c.resolved.qos));
   switch (c.resolved.source) {
-    case ClassSource::kTag: s += ", from a runtime tag"; break;
+    case ClassSource::kTag: s += ", from a runtime tag" + (c.tag ? " on " + c.tag->Target() : std::string()); break;
     case ClassSource::kRule:
       s += ", from rule " + (c.rule ? c.rule->file + ":" + std::to_string(c.rule->line) : std::string("?"));
       break;

@@ -1,12 +1,20 @@
-// ClassService: the rule class of each task the dispatch loop meets, found on
-// a thread of its own (procfs reads and rule matching stay off the loop's
-// thread), handed back through lock-free queues (moodycamel::ConcurrentQueue,
-// preallocated: a full queue drops the request, which leaves the task
-// without its rule, and counts it; it never allocates or blocks the loop).
-// Needed only when there are rules: attributes come with every record.
+// ClassService: the tag or rule class of each task the dispatch loop meets,
+// found on a thread of its own (procfs reads and matching stay off the
+// loop's thread), handed back through lock-free queues
+// (moodycamel::ConcurrentQueue, preallocated: a full queue drops the
+// request, which leaves the task without its class, and counts it; it never
+// allocates or blocks the loop). Needed only when there are rules or tags:
+// attributes come with every record.
 //
-//   core::ClassService classes(std::move(rules), {.proc_root = "/proc"});
+// It also keeps the runtime tags and answers the control channel
+// (core/control.h): HandleControl() judges who asks (core/qos_hints.h
+// Authorize), sets the tag, saves the state file and has every task looked
+// up again. Tags and rules are guarded by a mutex shared by the service's
+// thread and the control thread only; the dispatch loop never takes it.
+//
+//   core::ClassService classes(std::move(rules), std::move(tags), {.state_file = path});
 //   core::DispatchLoop loop(transport, policy, table, options, &classes);
+//   auto server = core::ControlServer::Start(path, [&](auto& r, auto& p) { return classes.HandleControl(r, p); });
 //
 // The service's thread belongs to qosland's process, so the BPF side runs it
 // like the scheduler's own threads, never queued behind what it schedules.
@@ -17,13 +25,16 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/class_resolver.h"
+#include "core/control.h"
 #include "core/dispatch_loop.h"
 #include "core/qos_rules.h"
+#include "core/qos_tags.h"
 
 namespace qosland::core {
 
@@ -35,11 +46,17 @@ struct ClassServiceOptions {
   std::vector<std::string> rules_dirs = {}, rules_files = {};
   // Told each reload's outcome (ok, one sentence), on the service's thread.
   std::function<void(bool ok, const std::string& sentence)> on_reload = {};
+  // Where runtime tags are kept across restarts; empty: not kept.
+  std::string state_file = {};
+  // Where cgroup tags' paths are checked (owner, existence).
+  std::string cgroup_root = "/sys/fs/cgroup";
+  // Told each change of tags (one sentence), on the control thread.
+  std::function<void(const std::string& sentence)> on_tag = {};
 };
 
 class ClassService final : public ClassHints {
  public:
-  ClassService(QosRules rules, const ClassServiceOptions& options = {});
+  ClassService(QosRules rules, TagBook tags = {}, const ClassServiceOptions& options = {});
   ~ClassService() override;  // stops and joins the thread
   ClassService(const ClassService&) = delete;
   ClassService& operator=(const ClassService&) = delete;
@@ -48,11 +65,17 @@ class ClassService final : public ClassHints {
   bool active() const override { return active_.load(std::memory_order_acquire); }
   uint64_t generation() const override { return generation_.load(std::memory_order_acquire); }
   void OnNewTask(TaskSlot slot, int32_t pid, int32_t tgid, uint64_t cookie) override;
-  bool NextClass(TaskSlot* slot, uint64_t* cookie, std::optional<policy::QosClass>* rule) override;
+  bool NextClass(TaskSlot* slot, uint64_t* cookie, std::optional<policy::QosClass>* hint) override;
 
   // Reads the rules again (SIGHUP), on the service's thread. If they are
   // malformed the previous rules stay in force and the error is logged.
   void RequestReload();
+
+  // One control request, from any thread but the dispatch loop's:
+  // "ok ..." or "err CODE <sentence>" (core/control.h).
+  std::string HandleControl(const ControlRequest& request, const Peer& peer);
+  // The tags now, as the state file keeps them.
+  std::string TagsJson() const;
 
   uint64_t nr_resolved() const { return resolved_.load(std::memory_order_relaxed); }
   uint64_t nr_dropped() const { return dropped_.load(std::memory_order_relaxed); }
@@ -64,9 +87,16 @@ class ClassService final : public ClassHints {
   void WatchDirs();
   bool DirsChanged();
   void Reload();
+  std::string SetTag(const ControlRequest& r, const Peer& peer);
+  std::string ClearTag(const ControlRequest& r, const Peer& peer);
+  // After a change of tags, with mu_ held: save, and have tasks asked about again.
+  std::string TagsChanged(const std::string& what);
+  void UpdateActive();
 
   ClassServiceOptions options_;
-  QosRules rules_;  // the service's thread only, after construction
+  mutable std::mutex mu_;  // rules_ and tags_: the service's and the control thread
+  QosRules rules_;
+  TagBook tags_;
   ClassResolver resolver_;
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> stop_{false};

@@ -13,7 +13,7 @@ DispatchLoop::DispatchLoop(Transport& transport, policy::Policy& policy, TaskTab
 void DispatchLoop::CollectClasses() {
   if (!hints_) return;
   if (const uint64_t g = hints_->generation(); g != hints_generation_) {
-    // New rules: every known task may have another class now.
+    // New rules or tags: every known task may have another class now.
     hints_generation_ = g;
     const bool active = hints_->active();
     for (TaskSlot s = 0; s < table_.capacity(); ++s) {
@@ -22,17 +22,17 @@ void DispatchLoop::CollectClasses() {
       if (active) {
         hints_->OnNewTask(s, e.pid, e.tgid, e.cookie);
       } else {
-        e.rule_qos.reset();
+        e.hint_qos.reset();
       }
     }
   }
   TaskSlot slot;
   uint64_t cookie;
-  std::optional<policy::QosClass> rule;
-  while (hints_->NextClass(&slot, &cookie, &rule)) {
+  std::optional<policy::QosClass> hint;
+  while (hints_->NextClass(&slot, &cookie, &hint)) {
     // The slot may have changed hands since: the cookie tells.
     if (slot < table_.capacity() && table_[slot].in_use && table_[slot].cookie == cookie) {
-      table_[slot].rule_qos = rule;
+      table_[slot].hint_qos = hint;
       ++stats_.classes_set;
     }
   }
@@ -89,7 +89,7 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
                       .weight = task.weight,
                       .prev_cpu = task.prev_cpu,
                       .wakeup = task.wakeup,
-                      .qos = ResolveClass(std::nullopt, e.rule_qos,
+                      .qos = ResolveClass(std::nullopt, e.hint_qos,
                                           ClassFromAttributes({.policy = task.sched_policy, .nice = task.nice}))
                                  .qos,
                       .avg_runtime_ns = task.avg_runtime_ns,

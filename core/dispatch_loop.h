@@ -22,26 +22,26 @@
 
 namespace qosland::core {
 
-// Where the loop learns which rule class applies to a task
+// Where the loop learns which runtime tag or rule class applies to a task
 // (core/class_service.h), off its own thread: it reports each task it meets
 // and collects answers as they come. Both calls must not block.
 //
-// A task's class (core/qos_hints.h): its rule's, else the one its scheduling
-// policy and nice say (carried in every record, no procfs read), else
-// default.
+// A task's class (core/qos_hints.h): its tag's or rule's (the hint), else
+// the one its scheduling policy and nice say (carried in every record, no
+// procfs read), else default.
 class ClassHints {
  public:
   virtual ~ClassHints() = default;
-  // False while there are no rules: the loop then asks nothing.
+  // False while there are neither rules nor tags: the loop then asks nothing.
   virtual bool active() const = 0;
-  // Changes when the rules do (a reload): the loop then asks about every
-  // task it knows again.
+  // Changes when the rules or tags do: the loop then asks about every task
+  // it knows again.
   virtual uint64_t generation() const = 0;
   // A task met for the first time, or whose name changed (exec, rename).
   virtual void OnNewTask(TaskSlot slot, int32_t pid, int32_t tgid, uint64_t cookie) = 0;
-  // One answer since the last call (nullopt: no rule matches the task);
-  // false when none is waiting.
-  virtual bool NextClass(TaskSlot* slot, uint64_t* cookie, std::optional<policy::QosClass>* rule) = 0;
+  // One answer since the last call (nullopt: no tag or rule names the
+  // task); false when none is waiting.
+  virtual bool NextClass(TaskSlot* slot, uint64_t* cookie, std::optional<policy::QosClass>* hint) = 0;
 };
 
 struct LoopOptions {

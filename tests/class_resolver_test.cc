@@ -48,18 +48,24 @@ class FakeProc : public ::testing::Test {
     fs::create_symlink(exe, p / "exe");
     AddThread(tgid, tgid, comm, 0, 0);
   }
-  // /proc/TID as the kernel shows a thread: status with its Tgid, stat with
-  // nice (field 19) and policy (field 41).
-  void AddThread(int tgid, int tid, const std::string& comm, int nice, int policy) {
+  // /proc/TID as the kernel shows a thread: status with its Tgid and uids,
+  // stat with nice (field 19), start time (field 22: StartOf(tid)) and
+  // policy (field 41).
+  void AddThread(int tgid, int tid, const std::string& comm, int nice, int policy, uid_t uid = 1000) {
     const fs::path p = root_ / std::to_string(tid);
     fs::create_directories(p);
     if (tid != tgid) std::ofstream(p / "comm") << comm << "\n";
-    std::ofstream(p / "status") << "Name:\t" << comm << "\nUmask:\t0022\nState:\tS\nTgid:\t" << tgid << "\n";
+    std::ofstream(p / "status") << "Name:\t" << comm << "\nUmask:\t0022\nState:\tS\nTgid:\t" << tgid
+                                << "\nNgid:\t0\nPid:\t" << tid << "\nPPid:\t1\nTracerPid:\t0\nUid:\t" << uid << "\t"
+                                << uid << "\t" << uid << "\t" << uid << "\n";
     std::ofstream stat(p / "stat");
     stat << tid << " (" << comm << ") S";
-    for (int field = 4; field <= 52; ++field) stat << ' ' << (field == 19 ? nice : field == 41 ? policy : 0);
+    for (int field = 4; field <= 52; ++field) {
+      stat << ' ' << (field == 19 ? nice : field == 22 ? StartOf(tid) : field == 41 ? policy : 0);
+    }
     stat << "\n";
   }
+  static int StartOf(int tid) { return 5000 + tid; }
 
   fs::path root_;
 };
@@ -95,8 +101,13 @@ TEST_F(FakeProc, PrecedenceAndAttributes) {
 
   const QosRules rules = RulesOf(R"({"game": {"qos": "QOS_UTILITY"}})");
   EXPECT_EQ(ClassResolver(rules, root_.string()).Resolve(102)->resolved.source, ClassSource::kRule);
-  EXPECT_EQ(ClassResolver(rules, root_.string()).Resolve(102, QosClass::kUserInitiated)->resolved,
-            (ResolvedClass{QosClass::kUserInitiated, ClassSource::kTag}));
+  TagBook tags;
+  tags.Set({.kind = TagKind::kTid, .id = 102, .start = static_cast<uint64_t>(StartOf(102)),
+            .qos = QosClass::kUserInitiated});
+  auto tagged = ClassResolver(rules, root_.string(), &tags).Resolve(102);
+  EXPECT_EQ(tagged->resolved, (ResolvedClass{QosClass::kUserInitiated, ClassSource::kTag}));
+  EXPECT_EQ(tagged->rule_class, QosClass::kUtility);  // what the rules alone would say
+  EXPECT_EQ(DescribeTaskClass(*tagged), "pid 102 (worker of game): user-initiated, from a runtime tag on tid 102");
 
   auto plain = ClassResolver(none, root_.string()).Resolve(100);
   EXPECT_EQ(plain->resolved, (ResolvedClass{QosClass::kDefault, ClassSource::kAuto}));
@@ -144,7 +155,7 @@ TEST_F(FakeProc, ServiceHandsBackClasses) {
   ASSERT_TRUE(rules.ok());
   QosRules set;
   set.Add(std::move(rules).value());
-  ClassService service(std::move(set), {.proc_root = root_.string()});
+  ClassService service(std::move(set), {}, {.proc_root = root_.string()});
   service.OnNewTask(7, 101, 100, 70);
   service.OnNewTask(8, 102, 100, 80);
   service.OnNewTask(9, 4242, 4242, 90);  // gone: nothing comes back
@@ -183,7 +194,7 @@ TEST_F(FakeProc, RulesReloadWhenTheDirectoryChanges) {
   fs::create_directories(dir);
   std::vector<std::string> said;
   std::mutex mu;
-  ClassService service(QosRules{}, {.proc_root = root_.string(),
+  ClassService service(QosRules{}, {}, {.proc_root = root_.string(),
                                     .rules_dirs = {dir.string()},
                                     .on_reload = [&](bool, const std::string& s) {
                                       std::lock_guard<std::mutex> lock(mu);

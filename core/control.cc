@@ -1,0 +1,273 @@
+#include "core/control.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+namespace qosland::core {
+namespace {
+
+constexpr size_t kMaxRequest = 4096;    // one line
+constexpr int kPeerTimeoutMs = 1000;    // a client that stalls is dropped after this
+
+std::string Errno(std::string_view what) { return std::string(what) + ": " + std::strerror(errno); }
+
+// Splits off the first space-separated word of `s`.
+std::string_view NextWord(std::string_view* s) {
+  while (!s->empty() && s->front() == ' ') s->remove_prefix(1);
+  const size_t end = s->find(' ');
+  const std::string_view w = s->substr(0, end);
+  s->remove_prefix(end == std::string_view::npos ? s->size() : end);
+  return w;
+}
+
+std::optional<int> ParseId(std::string_view s) {
+  int v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::string Trimmed(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+Result<sockaddr_un> AddressOf(const std::string& path) {
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof(a.sun_path)) {
+    return Status::Error("control socket path '" + path + "' is empty or too long");
+  }
+  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
+  return a;
+}
+
+// Whole-buffer write to a socket; false on error or timeout.
+bool WriteAll(int fd, std::string_view s) {
+  while (!s.empty()) {
+    const ssize_t n = send(fd, s.data(), s.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    s.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+void SetTimeouts(int fd, int ms) {
+  timeval tv{.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+}  // namespace
+
+std::string ControlSocketPath() {
+  const char* env = std::getenv("QOSLAND_SOCKET");
+  return env && *env ? std::string(env) : std::string(kDefaultControlSocket);
+}
+
+Result<ControlRequest> ParseControlRequest(std::string_view line) {
+  std::string_view rest = line;
+  const std::string_view op = NextWord(&rest);
+  ControlRequest r;
+  auto kind_and_target = [&](ControlRequest* req) -> Status {
+    const std::string_view k = NextWord(&rest);
+    const auto kind = ParseTagKind(k);
+    if (!kind) return Status::Error("unknown target kind '" + std::string(k) + "' (pid, tid, cgroup or comm)");
+    req->kind = *kind;
+    req->target = Trimmed(rest);
+    if (req->target.empty()) return Status::Error("no " + std::string(k) + " given");
+    if ((*kind == TagKind::kPid || *kind == TagKind::kTid) && !ParseId(req->target)) {
+      return Status::Error("'" + req->target + "' is not a " + std::string(k));
+    }
+    return {};
+  };
+  if (op == "set") {
+    r.op = ControlRequest::Op::kSet;
+    const std::string_view c = NextWord(&rest);
+    const auto qos = policy::ParseQosClass(c);
+    if (!qos) {
+      return Status::Error("unknown QoS class '" + std::string(c) + "' (" + std::string(policy::QosClassList()) + ")");
+    }
+    r.qos = *qos;
+    if (Status st = kind_and_target(&r); !st.ok()) return st;
+  } else if (op == "clear") {
+    r.op = ControlRequest::Op::kClear;
+    if (Status st = kind_and_target(&r); !st.ok()) return st;
+  } else if (op == "get") {
+    r.op = ControlRequest::Op::kGet;
+    const std::string_view t = NextWord(&rest);
+    const auto tid = ParseId(t);
+    if (!tid || !Trimmed(rest).empty()) return Status::Error("'" + std::string(t) + "' is not a pid");
+    r.tid = *tid;
+  } else if (op == "tags" && Trimmed(rest).empty()) {
+    r.op = ControlRequest::Op::kTags;
+  } else {
+    return Status::Error("unknown request '" + Trimmed(line).substr(0, 64) + "'");
+  }
+  return r;
+}
+
+std::string FormatControlRequest(const ControlRequest& r) {
+  switch (r.op) {
+    case ControlRequest::Op::kSet:
+      return "set " + std::string(policy::QosClassName(r.qos)) + " " + std::string(TagKindName(r.kind)) + " " +
+             r.target;
+    case ControlRequest::Op::kClear: return "clear " + std::string(TagKindName(r.kind)) + " " + r.target;
+    case ControlRequest::Op::kGet: return "get " + std::to_string(r.tid);
+    case ControlRequest::Op::kTags: return "tags";
+  }
+  return "";
+}
+
+Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& path, ControlHandler handler) {
+  auto addr = AddressOf(path);
+  if (!addr.ok()) return addr.status();
+  const size_t slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0) {
+    const std::string dir = path.substr(0, slash);
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return Status::Error(Errno("cannot create " + dir));
+  }
+  // A socket left by a qosland that died is replaced; one that answers is not.
+  if (ControlCall(path, "tags", 500).ok()) {
+    return Status::Error("another qosland already listens on " + path);
+  }
+  unlink(path.c_str());
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return Status::Error(Errno("socket"));
+  if (bind(fd, reinterpret_cast<const sockaddr*>(&*addr), sizeof(sockaddr_un)) != 0 ||
+      chmod(path.c_str(), 0666) != 0 || listen(fd, 64) != 0) {
+    std::string e = Errno("cannot listen on " + path);
+    close(fd);
+    return Status::Error(std::move(e));
+  }
+  const int stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (stop < 0) {
+    close(fd);
+    unlink(path.c_str());
+    return Status::Error(Errno("eventfd"));
+  }
+  return std::unique_ptr<ControlServer>(new ControlServer(path, fd, stop, std::move(handler)));
+}
+
+ControlServer::ControlServer(std::string path, int listen_fd, int stop_fd, ControlHandler handler)
+    : path_(std::move(path)), listen_fd_(listen_fd), stop_fd_(stop_fd), handler_(std::move(handler)) {
+  thread_ = std::thread([this] { Run(); });
+  pthread_setname_np(thread_.native_handle(), "qosland-ctl");
+}
+
+ControlServer::~ControlServer() {
+  const uint64_t one = 1;
+  (void)!write(stop_fd_, &one, sizeof(one));
+  thread_.join();
+  close(listen_fd_);
+  close(stop_fd_);
+  unlink(path_.c_str());
+}
+
+void ControlServer::Run() {
+  for (;;) {
+    pollfd fds[2] = {{.fd = listen_fd_, .events = POLLIN, .revents = 0}, {.fd = stop_fd_, .events = POLLIN, .revents = 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[1].revents) return;
+    const int c = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) continue;
+    Serve(c);
+    close(c);
+  }
+}
+
+void ControlServer::Serve(int fd) {
+  requests_.fetch_add(1, std::memory_order_relaxed);
+  SetTimeouts(fd, kPeerTimeoutMs);
+  ucred cred{};
+  socklen_t len = sizeof(cred);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return;
+  std::string line;
+  char buf[512];
+  while (line.find('\n') == std::string::npos && line.size() < kMaxRequest) {
+    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EOF ends the request too; a timeout drops it
+    line.append(buf, static_cast<size_t>(n));
+  }
+  if (const size_t nl = line.find('\n'); nl != std::string::npos) line.resize(nl);
+  if (line.empty() || line.size() >= kMaxRequest) {
+    WriteAll(fd, "err invalid empty or overlong request\n");
+    return;
+  }
+  auto req = ParseControlRequest(line);
+  std::string answer = req.ok() ? handler_(*req, {.pid = cred.pid, .uid = cred.uid, .gid = cred.gid})
+                                : "err invalid " + req.status().message();
+  if (answer.empty() || answer.back() != '\n') answer += '\n';
+  WriteAll(fd, answer);
+}
+
+Result<std::string> ControlCall(const std::string& path, std::string_view request, int timeout_ms,
+                                std::string* code) {
+  std::string ignored;
+  if (!code) code = &ignored;
+  *code = "io";
+  auto addr = AddressOf(path);
+  if (!addr.ok()) return addr.status();
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::Error(Errno("socket"));
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&*addr), sizeof(sockaddr_un)) != 0) {
+    const int e = errno;
+    close(fd);
+    if (e == ENOENT || e == ECONNREFUSED) {
+      *code = "notrunning";
+      return Status::Error("qosland is not running (nothing listens on " + path + ")");
+    }
+    errno = e;
+    return Status::Error(Errno("cannot reach qosland at " + path));
+  }
+  SetTimeouts(fd, timeout_ms);
+  std::string line(request);
+  line += '\n';
+  std::string answer;
+  bool ok = WriteAll(fd, line);
+  shutdown(fd, SHUT_WR);
+  char buf[4096];
+  while (ok) {
+    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) ok = false;
+    if (n <= 0) break;
+    answer.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (!ok) return Status::Error("qosland did not answer in time (" + path + ")");
+  while (!answer.empty() && answer.back() == '\n') answer.pop_back();
+  if (answer.rfind("ok", 0) == 0 && (answer.size() == 2 || answer[2] == ' ' || answer[2] == '\n')) {
+    code->clear();
+    return answer.size() > 3 ? answer.substr(3) : std::string();
+  }
+  if (answer.rfind("err ", 0) == 0) {
+    std::string_view rest = std::string_view(answer).substr(4);
+    const std::string_view c = NextWord(&rest);
+    if (!c.empty() && !rest.empty()) {
+      *code = std::string(c);
+      return Status::Error(Trimmed(rest));
+    }
+  }
+  return Status::Error("qosland answered something unexpected on " + path);
+}
+
+}  // namespace qosland::core
