@@ -378,7 +378,7 @@ int QosTag(bool set, const TagTarget& t, const std::string& qos, const std::stri
   if (set) {
     const auto c = policy::ParseQosClass(qos);
     if (!c) {
-      return Fail("unknown QoS class '" + qos + "' (" + std::string(policy::QosClassList()) + ")");
+      return Fail(policy::UnknownQosClass(qos));
     }
     r.qos = *c;
   }

@@ -166,7 +166,10 @@ std::string ClassService::HandleControl(const ControlRequest& r, const Peer& pee
     case ControlRequest::Op::kTags: {
       std::string out = "ok " + std::to_string(tags_.tags().size()) + " tag(s)";
       for (const Tag& t : tags_.tags()) {
-        out += "\n" + t.Target() + ": " + std::string(policy::QosClassName(t.qos));
+        out += '\n';
+        out += t.Target();
+        out += ": ";
+        out += policy::QosClassName(t.qos);
         if (t.owner != 0) out += " (set by uid " + std::to_string(t.owner) + ", for its tasks only)";
       }
       return out;

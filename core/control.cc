@@ -100,7 +100,7 @@ Result<ControlRequest> ParseControlRequest(std::string_view line) {
     const std::string_view c = NextWord(&rest);
     const auto qos = policy::ParseQosClass(c);
     if (!qos) {
-      return Status::Error("unknown QoS class '" + std::string(c) + "' (" + std::string(policy::QosClassList()) + ")");
+      return Status::Error(policy::UnknownQosClass(c));
     }
     r.qos = *qos;
     if (Status st = kind_and_target(&r); !st.ok()) return st;
@@ -111,7 +111,7 @@ Result<ControlRequest> ParseControlRequest(std::string_view line) {
     r.op = ControlRequest::Op::kGet;
     const std::string_view t = NextWord(&rest);
     const auto tid = ParseId(t);
-    if (!tid || !Trimmed(rest).empty()) return Status::Error("'" + std::string(t) + "' is not a pid");
+    if (!tid || !Trimmed(rest).empty()) return Status::Error(std::string(1, '\'').append(t).append("' is not a pid"));
     r.tid = *tid;
   } else if (op == "tags" && Trimmed(rest).empty()) {
     r.op = ControlRequest::Op::kTags;

@@ -45,8 +45,7 @@ Result<QosClass> ClassOf(const json& v, std::string_view key, const FileErrors& 
   const std::string s = v.get<std::string>();
   const auto c = policy::ParseQosClass(s);
   if (!c) {
-    return err.At(s, "unknown QoS class '" + s + "' (one of " + std::string(policy::QosClassList()) +
-                         ", or Sched QoS's QOS_* names)");
+    return err.At(s, policy::UnknownQosClass(s));
   }
   return *c;
 }

@@ -30,6 +30,11 @@ std::string_view QosClassList() {
   return "user-interactive, user-initiated, default, utility, background";
 }
 
+std::string UnknownQosClass(std::string_view name) {
+  return "unknown QoS class '" + std::string(name.substr(0, 64)) + "' (one of " + std::string(QosClassList()) +
+         ", or Sched QoS's QOS_* names)";
+}
+
 std::optional<QosClass> ParseQosClass(std::string_view name) {
   if (name.size() > 64) return std::nullopt;
   std::string folded;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace qosland::policy {
@@ -31,6 +32,9 @@ std::optional<QosClass> ParseQosClass(std::string_view name);
 // "user-interactive, user-initiated, default, utility, background", for
 // error messages.
 std::string_view QosClassList();
+// "unknown QoS class 'fast' (one of user-interactive, ..., or Sched QoS's
+// QOS_* names)": what every caller of ParseQosClass says when it fails.
+std::string UnknownQosClass(std::string_view name);
 
 }  // namespace qosland::policy
 

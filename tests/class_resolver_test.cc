@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 namespace qosland::core {
@@ -39,14 +40,14 @@ class FakeProc : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   void AddProcess(int tgid, const std::string& comm, std::string_view cmdline, const std::string& exe,
-                  const std::string& cgroup) {
+                  const std::string& cgroup, uid_t uid = 1000) {
     const fs::path p = root_ / std::to_string(tgid);
     fs::create_directories(p);
     std::ofstream(p / "comm") << comm << "\n";
     std::ofstream(p / "cmdline").write(cmdline.data(), static_cast<std::streamsize>(cmdline.size()));
     std::ofstream(p / "cgroup") << cgroup;
     fs::create_symlink(exe, p / "exe");
-    AddThread(tgid, tgid, comm, 0, 0);
+    AddThread(tgid, tgid, comm, 0, 0, uid);
   }
   // /proc/TID as the kernel shows a thread: status with its Tgid and uids,
   // stat with nice (field 19), start time (field 22: StartOf(tid)) and
@@ -233,6 +234,81 @@ TEST_F(FakeProc, RulesReloadWhenTheDirectoryChanges) {
   EXPECT_EQ(said[1], "rules not reloaded: " + (dir / "bad.json").string() +
                          ":2: unknown QoS class 'QOS_NOPE' (one of user-interactive, user-initiated, default, "
                          "utility, background, or Sched QoS's QOS_* names); the previous rules stay in force");
+}
+
+// Checks who may tag what (core/qos_hints.h Authorize, as the control
+// channel applies it): root anything; a user lowers its own tasks, raises
+// them back only as far as their rules grant, never touches another user's;
+// every refusal is one sentence with its code.
+TEST_F(FakeProc, TagsAreAuthorizedByWhoAsks) {
+  AddThread(100, 102, "worker", 0, 0);
+  AddProcess(200, "daemon", std::string_view("daemon\0", 7), "/usr/sbin/daemon", "0::/system.slice\n", 0);
+  fs::create_directories(root_ / "cg" / "build.slice");
+  QosRules rules = RulesOf(R"({"game": {"qos": "QOS_USER_INITIATED"}})");
+  const std::string state = (root_ / "state" / "tags.json").string();
+  ClassService service(std::move(rules), {},
+                       {.proc_root = root_.string(), .state_file = state, .cgroup_root = (root_ / "cg").string()});
+  auto ask = [&](const std::string& line, uid_t uid) {
+    auto r = ParseControlRequest(line);
+    EXPECT_TRUE(r.ok()) << line;
+    return r.ok() ? service.HandleControl(*r, {.pid = 1, .uid = uid, .gid = uid}) : std::string();
+  };
+  EXPECT_EQ(ask("set background pid 100", 1000), "ok pid 100 tagged background");
+  EXPECT_TRUE(service.active());
+  EXPECT_EQ(ask("get 100", 1000).substr(0, 26), "ok background tag\npid 100 ");
+  EXPECT_EQ(ask("set user-interactive pid 100", 1000),
+            "err denied only root may raise this task above user-initiated, the class its rules grant.");
+  EXPECT_EQ(ask("set user-initiated pid 100", 1000), "ok pid 100 tagged user-initiated");
+  EXPECT_EQ(ask("set background pid 100", 1001),
+            "err denied only root may change the QoS class of another user's task (it belongs to uid 1000).");
+  EXPECT_EQ(ask("set background pid 102", 1000),
+            "err invalid 102 is a thread of process 100: tag it with --tid, or its process with --pid 100.");
+  EXPECT_EQ(ask("set background tid 102", 1000), "ok tid 102 tagged background");
+  EXPECT_EQ(ask("set background pid 4242", 0), "err notask no task with pid 4242.");
+  EXPECT_EQ(ask("set user-interactive pid 200", 0), "ok pid 200 tagged user-interactive");
+  EXPECT_EQ(ask("clear pid 200", 1000),
+            "err denied only root may change the QoS class of another user's task (it belongs to uid 0).");
+  // A user's comm and cgroup tags: lower only, and only a cgroup it owns.
+  EXPECT_EQ(ask("set user-initiated comm gam*", 1000),
+            "err denied only root may raise this task above default, the class its rules grant.");
+  EXPECT_EQ(ask("set utility comm gam*", 1000), "ok comm 'gam*' tagged utility");
+  EXPECT_EQ(ask("set background cgroup /nope", 0), "err notask no cgroup /nope (under " + (root_ / "cg").string() + ").");
+  EXPECT_EQ(ask("set background cgroup /build.slice", 4321),
+            "err denied only root may tag cgroup /build.slice: it does not belong to uid 4321.");
+  EXPECT_EQ(ask("set background cgroup /sys/fs/cgroup/build.slice/", 0), "ok cgroup /build.slice tagged background");
+  EXPECT_EQ(ask("clear comm gam*", 0), "ok comm 'gam*' untagged");  // root clears anyone's
+  EXPECT_EQ(ask("clear comm gam*", 1000), "err notask no tag on comm gam*.");
+  const std::string tags = ask("tags", 1000);
+  EXPECT_EQ(tags, "ok 4 tag(s)\npid 100: user-initiated (set by uid 1000, for its tasks only)\n"
+                  "tid 102: background (set by uid 1000, for its tasks only)\npid 200: user-interactive\n"
+                  "cgroup /build.slice: background") << tags;
+
+  // The scheduler hears the tag's class for each task it asks about again.
+  const uint64_t g = service.generation();
+  EXPECT_GE(g, 6u);
+  service.OnNewTask(3, 102, 100, 33);
+  TaskSlot slot = 0;
+  uint64_t cookie = 0;
+  std::optional<QosClass> hint;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!service.NextClass(&slot, &cookie, &hint)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), give_up);
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(cookie, 33u);
+  EXPECT_EQ(hint, QosClass::kBackground);
+
+  // The state file keeps them for the next qosland.
+  std::ifstream in(state);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto kept = TagBook::FromJson(text.str(), state);
+  ASSERT_TRUE(kept.ok()) << kept.status().message();
+  EXPECT_EQ(kept->tags().size(), 4u);
+  const QosRules none;
+  auto c = ClassResolver(none, root_.string(), &*kept).Resolve(102);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kBackground, ClassSource::kTag}));
 }
 
 // Checks the real /proc: this test's own thread, matched by its name.
