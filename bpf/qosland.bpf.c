@@ -65,6 +65,7 @@
  * reader may see a sum that is a few events old).
  */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "qosland_signals.h"
@@ -219,14 +220,17 @@ static bool in_interrupt_context(void)
 	return count & (QOSLAND_NMI_MASK | QOSLAND_HARDIRQ_MASK | QOSLAND_SOFTIRQ_OFFSET);
 }
 
-/* A 32-bit hash of p->comm: user space re-reads a task's name, executable
- * and class when it changes (exec, rename). */
-static u32 comm_hash(struct task_struct *p)
+/* A 32-bit hash of p->comm and the id of p's cgroup (v2): user space looks
+ * at a task's name, executable, cgroup and class again when it changes
+ * (exec, rename, a move to another cgroup). Probe reads: p->cgroups is
+ * RCU-protected, and a torn read only costs one needless look. */
+static u32 ident_hash(struct task_struct *p)
 {
 	u64 c[2] = {};
+	u64 cgid = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, id);
 
 	bpf_probe_read_kernel(c, sizeof(c), p->comm);
-	c[0] = (c[0] ^ (c[1] * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	c[0] = (c[0] ^ (c[1] * 0x9e3779b97f4a7c15ULL) ^ (cgid * 0xc2b2ae3d27d4eb4fULL)) * 0xff51afd7ed558ccdULL;
 	return (u32)(c[0] >> 32) ^ (u32)c[0];
 }
 
@@ -463,7 +467,7 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->prev_cpu = scx_bpf_task_cpu(p);
 	rec->weight = p->scx.weight;
 	rec->nr_cpus_allowed = p->nr_cpus_allowed;
-	rec->comm_hash = comm_hash(p);
+	rec->ident_hash = ident_hash(p);
 	rec->avg_runtime_ns = tctx->runtime_avg ?: tctx->run_activation;
 	rec->slept_ns = (enq_flags & SCX_ENQ_WAKEUP) ? tctx->slept_ns : 0;
 	rec->wake_freq_hz = qosland_rate_hz(tctx->wake_avg, tctx->last_wake_at, rec->enq_ns);

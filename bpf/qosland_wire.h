@@ -56,8 +56,9 @@ struct qosland_queued {
 	__s32 prev_cpu;       /* CPU the task last ran on */
 	__u32 weight;         /* p->scx.weight: 100 at nice 0, 1..10000 */
 	__u32 nr_cpus_allowed;/* size of the task's affinity mask */
-	__u32 comm_hash;      /* a hash of the task's name (comm): it changes on exec
-	                         and rename, when user space looks at the task again */
+	__u32 ident_hash;     /* a hash of the task's name (comm) and cgroup: it
+	                         changes on exec, rename and cgroup move, when user
+	                         space looks at the task's class again */
 	/* Signals, smoothed in BPF (bpf/qosland_signals.h): */
 	__u64 avg_runtime_ns; /* CPU time per activation (wakeup to block), EWMA */
 	__u64 slept_ns;       /* how long it was blocked before this wakeup; 0 if

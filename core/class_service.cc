@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <concurrentqueue/blockingconcurrentqueue.h>
 #include <concurrentqueue/concurrentqueue.h>
 #include <utility>
@@ -267,8 +268,8 @@ std::string ClassService::TagsChanged(const std::string& what) {
     // the other, never half of one.
     const std::string tmp = options_.state_file + ".tmp";
     const std::string text = tags_.ToJson();
-    const size_t slash = options_.state_file.rfind('/');
-    if (slash != std::string::npos && slash > 0) mkdir(options_.state_file.substr(0, slash).c_str(), 0755);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(options_.state_file).parent_path(), ec);
     bool saved = false;
     if (const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); fd >= 0) {
       bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;

@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 namespace qosland::core {
@@ -136,10 +137,10 @@ std::string FormatControlRequest(const ControlRequest& r) {
 Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& path, ControlHandler handler) {
   auto addr = AddressOf(path);
   if (!addr.ok()) return addr.status();
-  const size_t slash = path.rfind('/');
-  if (slash != std::string::npos && slash > 0) {
-    const std::string dir = path.substr(0, slash);
-    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return Status::Error(Errno("cannot create " + dir));
+  if (const auto dir = std::filesystem::path(path).parent_path(); !dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);  // 0755 under the usual umask
+    if (ec) return Status::Error("cannot create " + dir.string() + ": " + ec.message());
   }
   // A socket left by a qosland that died is replaced; one that answers is not.
   if (ControlCall(path, "tags", 500).ok()) {

@@ -67,9 +67,9 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
   }
   TaskEntry& e = table_[found.slot];
   e.gen = task.gen;
-  if (found.is_new || e.comm_hash != task.comm_hash) {
+  if (found.is_new || e.ident_hash != task.ident_hash) {
     // New, or it ran exec or renamed itself: its class may differ now.
-    e.comm_hash = task.comm_hash;
+    e.ident_hash = task.ident_hash;
     if (hints_ && hints_->active()) hints_->OnNewTask(found.slot, task.pid, task.tgid, task.cookie);
   }
   if (found.is_new) {

@@ -37,7 +37,8 @@ class ClassHints {
   // Changes when the rules or tags do: the loop then asks about every task
   // it knows again.
   virtual uint64_t generation() const = 0;
-  // A task met for the first time, or whose name changed (exec, rename).
+  // A task met for the first time, or whose name or cgroup changed (exec,
+  // rename, move).
   virtual void OnNewTask(TaskSlot slot, int32_t pid, int32_t tgid, uint64_t cookie) = 0;
   // One answer since the last call (nullopt: no tag or rule names the
   // task); false when none is waiting.

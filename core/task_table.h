@@ -30,7 +30,7 @@ struct TaskEntry {
   uint64_t cookie = 0;
   uint64_t gen = 0;       // generation of the latest record
   std::optional<policy::QosClass> hint_qos = {};  // from a tag or rule (ClassHints), when one names the task
-  uint32_t comm_hash = 0;  // of the record that last had its class looked up
+  uint32_t ident_hash = 0;  // of the record that last had its class looked up
   bool in_use = false;
   bool indexed = false;   // pid lookups lead here
   bool queued = false;    // the policy holds it (OnRunnable'd, not yet picked)

@@ -33,7 +33,7 @@ struct QueuedTask {
   uint32_t block_freq_hz = 0;
   int32_t waker_pid = 0;  // 0: none
   uint32_t nr_runnable = 0;
-  uint32_t comm_hash = 0;  // changes with the task's name (exec, rename)
+  uint32_t ident_hash = 0;  // changes with the task's name and cgroup (exec, rename, move)
   uint8_t sched_policy = 0;  // SCHED_NORMAL 0, SCHED_BATCH 3, SCHED_IDLE 5...
   int8_t nice = 0;
 };

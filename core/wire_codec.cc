@@ -19,7 +19,7 @@ static_assert(offsetof(qosland_queued, flags) == 44);
 static_assert(offsetof(qosland_queued, prev_cpu) == 48);
 static_assert(offsetof(qosland_queued, weight) == 52);
 static_assert(offsetof(qosland_queued, nr_cpus_allowed) == 56);
-static_assert(offsetof(qosland_queued, comm_hash) == 60);
+static_assert(offsetof(qosland_queued, ident_hash) == 60);
 static_assert(offsetof(qosland_queued, avg_runtime_ns) == 64);
 static_assert(offsetof(qosland_queued, slept_ns) == 72);
 static_assert(offsetof(qosland_queued, wake_freq_hz) == 80);
@@ -62,7 +62,7 @@ std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   t.slept_ns = w.slept_ns;
   t.wake_freq_hz = w.wake_freq_hz;
   t.block_freq_hz = w.block_freq_hz;
-  t.comm_hash = w.comm_hash;
+  t.ident_hash = w.ident_hash;
   t.waker_pid = w.waker_pid;
   t.nr_runnable = w.nr_runnable;
   return t;

@@ -251,14 +251,14 @@ TEST(DispatchLoopTest, NameChangeAsksForTheClassAgain) {
   TaskTable table(8);
   DispatchLoop loop(transport, policy, table, {.max_batch = 16}, &hints);
   QueuedTask r = Rec(60, 6, 1);
-  r.comm_hash = 111;
+  r.ident_hash = 111;
   for (uint64_t gen = 1; gen <= 3; ++gen) {
     r.gen = gen;
     transport.Push(r);
     loop.RunOnce(0);
   }
   EXPECT_EQ(hints.asked, 1);
-  r.comm_hash = 222;  // exec
+  r.ident_hash = 222;  // exec, or a move to another cgroup
   r.gen = 4;
   transport.Push(r);
   loop.RunOnce(0);

@@ -265,8 +265,82 @@ def scenario_hints(c, facts, tagged, lines):
              f"qosland qos get for a pid with no task: one clear error ({nopid!r})")
 
 
+def scenario_tags(c, facts, tagged, lines):
+    """Issue 4: runtime tags from users, root and libqosland reach the running scheduler."""
+    def text(key):
+        return tagged.get(key, {}).get("_text", "")
+
+    def share(prefix, other_tag="hog"):
+        p = num(tagged.get(f"{prefix}_plain_hog", {}), "iters_per_sec", 0)
+        o = num(tagged.get(f"{prefix}_other_{other_tag}", {}), "iters_per_sec", 0)
+        return p, o, o / max(p, 1)
+
+    c.expect(facts.get("user_lower_rc") == "0" and "pid " in text("user_lower_msg") and "tagged background" in text("user_lower_msg"),
+             f"a user lowers its own hog to background by pid ({facts.get('user_lower_rc')}: {text('user_lower_msg')!r})")
+    c.expect(facts.get("user_raise_rc") not in (None, "0") and text("user_raise_msg") ==
+             "qosland: only root may raise this task above default, the class its rules grant.",
+             f"... and may not raise it above default: non-zero exit, one sentence "
+             f"({facts.get('user_raise_rc')}: {text('user_raise_msg')!r})")
+    c.expect(facts.get("user_other_rc") not in (None, "0") and text("user_other_msg") ==
+             "qosland: only root may change the QoS class of another user's task (it belongs to uid 0).",
+             f"... nor touch root's hog ({facts.get('user_other_rc')}: {text('user_other_msg')!r})")
+    c.expect("background, from a runtime tag on pid" in text("get_user"),
+             f"qosland qos get names the tag: {text('get_user')!r}")
+    p, o, r = share("pid")
+    c.expect(p > 0 and o > 0 and r < 0.5,
+             f"the hog its user tagged background got less than half of its untagged peer's CPU ({r:.2f} of it)")
+
+    me = tagged.get("self_other_tagself", {})
+    c.expect(me.get("set_rc") == "0" and me.get("get") == "4",
+             f"a thread tags itself background through libqosland and reads it back "
+             f"(set {me.get('set_rc')}, get {me.get('get')})")
+    p, o, r = share("self", "tagself")
+    c.expect(p > 0 and o > 0 and r < 0.5, f"... and gets less than half of its untagged peer's CPU ({r:.2f} of it)")
+    raise_ = tagged.get("self_raise_msg", {}).get("_text", "")
+    c.expect("set_rc=-2" in raise_ and "only root may raise this task above default" in raise_,
+             f"libqosland: raising itself above default is refused with QOSLAND_ERR_DENIED and the sentence: {raise_!r}")
+
+    c.expect(facts.get("cg_user_rc") not in (None, "0") and
+             text("cg_user_msg") == "qosland: only root may tag cgroup /build: it does not belong to uid 1000.",
+             f"a user may not tag a cgroup it does not own ({text('cg_user_msg')!r})")
+    c.expect(facts.get("cg_root_rc") == "0" and text("cg_root_msg") == "cgroup /build tagged background",
+             f"root tags a cgroup ({facts.get('cg_root_rc')}: {text('cg_root_msg')!r})")
+    p, o, r = share("cg")
+    c.expect(facts.get("cg_moved") == "1" and p > 0 and o > 0 and r < 0.5,
+             f"a hog moved into the tagged cgroup got less than half of its peer's CPU ({r:.2f} of it)")
+
+    c.expect("utility, from a runtime tag on pid" in text("after_restart"),
+             f"a tag outlives a restart of qosland (the state file): {text('after_restart')!r}")
+    c.expect("1 kept from /var/lib/qosland/tags.json" in text("restart_log") or
+             "kept from /var/lib/qosland/tags.json" in text("restart_log"),
+             f"... and qosland says so when it starts: {text('restart_log')!r}")
+    c.expect(facts.get("list_rc") == "0" and num(facts, "list_tag_lines", 0) >= 2,
+             f"qosland qos list shows the tags ({facts.get('list_tag_lines')} lines)")
+
+    for pol in ("ui", "bg"):
+        check_load(c, tagged, pol, expect_progress=(pol == "ui"))
+    idle, ui, bg = tagged.get("idle_frames", {}), tagged.get("ui_frames", {}), tagged.get("bg_frames", {})
+    ticks = num(ui, "ticks", 1) or 1
+    idle_rate = num(idle, "misses", 0) / max(num(idle, "ticks", 1), 1)
+    c.expect(num(ui, "misses", 1e9) <= idle_rate * ticks + 0.02 * ticks,
+             f"the pipeline tagged user-interactive under {tagged.get('ui_hog', {}).get('threads')} hogs misses at most "
+             f"the idle machine's share plus 2% of frames ({ui.get('misses')} of {ui.get('ticks')}; idle "
+             f"{idle.get('misses')} of {idle.get('ticks')})")
+    c.expect(num(ui, "misses", 1e9) < num(bg, "misses", -1),
+             f"... fewer than the same pipeline tagged background ({ui.get('misses')} vs {bg.get('misses')})")
+    c.expect(facts.get("first_qosland_rc") == "0" and facts.get("qosland_rc") == "0", "qosland exits 0 on SIGINT")
+
+    c.expect(facts.get("norun_rc") not in (None, "0") and
+             text("norun_msg") == "qosland: qosland is not running (nothing listens on /run/qosland/control.sock)",
+             f"qosland qos set without a running qosland: one clear error ({text('norun_msg')!r})")
+    nr = tagged.get("norun_tagself", {})
+    c.expect(nr.get("set_rc") == "-1" and nr.get("get") == "-1",
+             f"libqosland without a running qosland returns QOSLAND_ERR_NOT_RUNNING ({nr.get('set_rc')}, {nr.get('get')})")
+
+
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames,
-             "partial": scenario_partial, "smt": scenario_smt, "hints": scenario_hints}
+             "partial": scenario_partial, "smt": scenario_smt, "hints": scenario_hints,
+             "tags": scenario_tags}
 
 
 def main():

@@ -19,7 +19,6 @@ namespace {
 using namespace qosland::workloads;
 
 constexpr uint64_t kWindowNs = 5'000'000'000ull;
-constexpr uint64_t kLoopsPerIteration = 20'000;
 
 struct alignas(64) Hog {
   std::atomic<uint64_t> iterations{0};
@@ -49,7 +48,7 @@ int main(int argc, char** argv) {
       Hog& h = *hogs[i];
       uint64_t x = static_cast<uint64_t>(i);
       while (!stop.load(std::memory_order_relaxed)) {
-        x = Burn(kLoopsPerIteration, x);
+        x = Burn(kHogLoopsPerIteration, x);
         h.iterations.fetch_add(1, std::memory_order_relaxed);
         h.progress.Mark(start, kWindowNs, NowNs());
       }

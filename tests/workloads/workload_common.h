@@ -17,6 +17,9 @@ inline uint64_t NowNs() {
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
+// One hog iteration (hog, tagself): their iterations per second compare.
+inline constexpr uint64_t kHogLoopsPerIteration = 20'000;
+
 // A loop the compiler cannot remove or vectorize away; `loops` sets the work.
 inline uint64_t Burn(uint64_t loops, uint64_t seed = 1) {
   uint64_t x = seed;
