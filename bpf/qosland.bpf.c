@@ -234,6 +234,15 @@ static u32 ident_hash(struct task_struct *p)
 	return (u32)(c[0] >> 32) ^ (u32)c[0];
 }
 
+/* The uclamp max p asked for (sched_setattr), coded for the record's flags
+ * (QOSLAND_QF_UCLAMP_SHIFT); 0 on a kernel built without uclamp. */
+static u32 uclamp_max_code(struct task_struct *p)
+{
+	if (!bpf_core_field_exists(p->uclamp_req))
+		return 0;
+	return ((u32)BPF_CORE_READ_BITFIELD_PROBED(p, uclamp_req[1].value) >> 3) + 1;
+}
+
 static bool is_usersched(const struct task_struct *p)
 {
 	return usersched_tgid && p->tgid == usersched_tgid;
@@ -463,7 +472,8 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->kind = QOSLAND_REC_QUEUED;
 	rec->flags = ((enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0) |
 		     ((p->policy & 0xff) << QOSLAND_QF_POLICY_SHIFT) |
-		     (((u32)(p->static_prio - 120) & 0xff) << QOSLAND_QF_NICE_SHIFT);
+		     (((u32)(p->static_prio - 120) & 0xff) << QOSLAND_QF_NICE_SHIFT) |
+		     ((uclamp_max_code(p) & 0xff) << QOSLAND_QF_UCLAMP_SHIFT);
 	rec->prev_cpu = scx_bpf_task_cpu(p);
 	rec->weight = p->scx.weight;
 	rec->nr_cpus_allowed = p->nr_cpus_allowed;

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 3
+#define QOSLAND_WIRE_VERSION 4
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -33,10 +33,13 @@ enum qosland_queued_flags {
 	QOSLAND_QF_WAKEUP = 1u << 0, /* became runnable by a wakeup (else: preempted or slice expired) */
 };
 /* qosland_queued.flags also carries the task's scheduling policy (bits 8-15:
- * SCHED_NORMAL 0, SCHED_BATCH 3, SCHED_IDLE 5...) and nice (bits 16-23, two's
- * complement), which say its class as Sched QoS sets it. */
+ * SCHED_NORMAL 0, SCHED_BATCH 3, SCHED_IDLE 5...), nice (bits 16-23, two's
+ * complement) and requested uclamp max (bits 24-31: uclamp_max / 8 + 1, so
+ * 1024 is 129; 0 when the kernel has no uclamp), which say its class as
+ * Sched QoS sets it (its uclamp values are multiples of 8). */
 #define QOSLAND_QF_POLICY_SHIFT 8
 #define QOSLAND_QF_NICE_SHIFT 16
+#define QOSLAND_QF_UCLAMP_SHIFT 24
 
 /*
  * Kernel -> user, through the BPF_MAP_TYPE_RINGBUF "queued". 96 bytes.

@@ -1,6 +1,8 @@
 #include "core/class_resolver.h"
 
 #include <fcntl.h>
+#include <linux/sched/types.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -63,6 +65,17 @@ std::string CgroupPath(const std::string& text) {
     if (line.rfind("0::", 0) == 0) return line.substr(3);
   }
   return "";
+}
+
+// The uclamp max a task asked for, from the kernel itself (sched_getattr);
+// nullopt without uclamp (a kernel built without it reports 0 and 0).
+std::optional<uint32_t> UclampMax(int tid) {
+  sched_attr attr{};
+  if (syscall(SYS_sched_getattr, tid, &attr, sizeof(attr), 0) != 0) return std::nullopt;
+  if (attr.size < SCHED_ATTR_SIZE_VER1 || (attr.sched_util_min == 0 && attr.sched_util_max == 0)) {
+    return std::nullopt;
+  }
+  return attr.sched_util_max;
 }
 
 }  // namespace
@@ -145,7 +158,14 @@ Result<TaskClass> ClassResolver::ResolveWith(int tid, int tgid, const TagBook* t
   if (const auto f = ParseStat(*stat)) {
     c.attributes = f->attributes;
     start_time = f->start_time;
-    attr = ClassFromAttributes(f->attributes);
+    // sched_getattr asks the kernel, not proc_: only for the real procfs.
+    if (proc_ == "/proc") {
+      if (const auto u = UclampMax(tid)) {
+        c.attributes.has_uclamp = true;
+        c.attributes.uclamp_max = *u;
+      }
+    }
+    attr = ClassFromAttributes(c.attributes);
   }
   const auto match = rules_.rules().empty()
                          ? std::nullopt
@@ -180,7 +200,9 @@ std::string DescribeTaskClass(const TaskClass& c) {
       break;
     case ClassSource::kAttributes:
       s += ", from its scheduling attributes (policy " + std::to_string(c.attributes.policy) + ", nice " +
-           std::to_string(c.attributes.nice) + ")";
+           std::to_string(c.attributes.nice);
+      if (c.attributes.has_uclamp) s += ", uclamp max " + std::to_string(c.attributes.uclamp_max);
+      s += ")";
       break;
     case ClassSource::kAuto: s += " (automatic: no tag, rule or attribute says otherwise)"; break;
   }

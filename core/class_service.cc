@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -67,19 +68,50 @@ void ClassService::WatchDirs() {
   if (options_.rules_dirs.empty()) return;
   inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify_fd_ < 0) return;
-  for (const std::string& dir : options_.rules_dirs) {
-    // A directory that does not exist yet is not watched: SIGHUP reads it.
+  watched_.assign(options_.rules_dirs.size(), false);
+  WatchNewDirs();
+}
+
+bool ClassService::WatchNewDirs() {
+  bool added = false;
+  for (size_t i = 0; i < options_.rules_dirs.size(); ++i) {
+    if (watched_[i]) continue;
     // Not IN_CREATE: a file being written is read once it is closed.
-    inotify_add_watch(inotify_fd_, dir.c_str(),
-                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+    // IN_DELETE_SELF: the directory itself goes; watched again if it returns.
+    watched_[i] = inotify_add_watch(inotify_fd_, options_.rules_dirs[i].c_str(),
+                                    IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF |
+                                        IN_MOVE_SELF) >= 0;
+    added |= watched_[i];
   }
+  return added;
 }
 
 bool ClassService::DirsChanged() {
   if (inotify_fd_ < 0) return false;
   alignas(inotify_event) char buf[4096];
   bool changed = false;
-  while (read(inotify_fd_, buf, sizeof(buf)) > 0) changed = true;  // drain every event
+  ssize_t n;
+  while ((n = read(inotify_fd_, buf, sizeof(buf))) > 0) {  // drain every event
+    changed = true;
+    for (ssize_t at = 0; at < n;) {
+      const auto* e = reinterpret_cast<const inotify_event*>(buf + at);
+      if (e->mask & (IN_IGNORED | IN_MOVE_SELF)) {
+        // A directory is gone (or moved away): look for each again (adding
+        // a watch that exists only returns it).
+        if (e->mask & IN_MOVE_SELF) inotify_rm_watch(inotify_fd_, e->wd);
+        watched_.assign(watched_.size(), false);
+      }
+      at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+    }
+  }
+  // A rules directory that did not exist (at start, or since it went) and
+  // does now: its files count from now on. Looked for at most every
+  // kWatchPeriod, not for every request.
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= next_dir_check_ && std::find(watched_.begin(), watched_.end(), false) != watched_.end()) {
+    next_dir_check_ = now + kWatchPeriod;
+    changed |= WatchNewDirs();
+  }
   return changed;
 }
 

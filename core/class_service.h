@@ -22,6 +22,7 @@
 #define QOSLAND_CORE_CLASS_SERVICE_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -85,6 +86,7 @@ class ClassService final : public ClassHints {
   struct Impl;
   void Run();
   void WatchDirs();
+  bool WatchNewDirs();  // true when a directory is watched that was not
   bool DirsChanged();
   void Reload();
   std::string SetTag(const ControlRequest& r, const Peer& peer);
@@ -103,6 +105,8 @@ class ClassService final : public ClassHints {
   std::atomic<uint64_t> resolved_{0}, dropped_{0}, reloads_tried_{0}, generation_{0};
   std::atomic<bool> active_{false}, reload_{false};
   int inotify_fd_ = -1;
+  std::vector<bool> watched_;  // by rules_dirs index (the service's thread)
+  std::chrono::steady_clock::time_point next_dir_check_ = {};
   std::thread thread_;
 };
 

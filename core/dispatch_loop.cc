@@ -90,7 +90,10 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
                       .prev_cpu = task.prev_cpu,
                       .wakeup = task.wakeup,
                       .qos = ResolveClass(std::nullopt, e.hint_qos,
-                                          ClassFromAttributes({.policy = task.sched_policy, .nice = task.nice}))
+                                          ClassFromAttributes({.policy = task.sched_policy,
+                                                               .nice = task.nice,
+                                                               .has_uclamp = task.uclamp_max.has_value(),
+                                                               .uclamp_max = task.uclamp_max.value_or(1024)}))
                                  .qos,
                       .avg_runtime_ns = task.avg_runtime_ns,
                       .slept_ns = task.slept_ns,

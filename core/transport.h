@@ -9,6 +9,7 @@
 #define QOSLAND_CORE_TRANSPORT_H_
 
 #include <cstdint>
+#include <optional>
 
 namespace qosland::core {
 
@@ -36,6 +37,7 @@ struct QueuedTask {
   uint32_t ident_hash = 0;  // changes with the task's name and cgroup (exec, rename, move)
   uint8_t sched_policy = 0;  // SCHED_NORMAL 0, SCHED_BATCH 3, SCHED_IDLE 5...
   int8_t nice = 0;
+  std::optional<uint16_t> uclamp_max = {};  // requested; nullopt: a kernel without uclamp
 };
 
 // A decision for the kernel side.

@@ -1,5 +1,7 @@
 #include "core/wire_codec.h"
 
+#include <algorithm>
+
 #include <cstddef>
 #include <cstring>
 #include <tuple>
@@ -58,6 +60,9 @@ std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   t.wakeup = (w.flags & QOSLAND_QF_WAKEUP) != 0;
   t.sched_policy = static_cast<uint8_t>(w.flags >> QOSLAND_QF_POLICY_SHIFT);
   t.nice = static_cast<int8_t>(static_cast<uint8_t>(w.flags >> QOSLAND_QF_NICE_SHIFT));
+  if (const uint32_t u = (w.flags >> QOSLAND_QF_UCLAMP_SHIFT) & 0xff; u != 0) {
+    t.uclamp_max = static_cast<uint16_t>(std::min<uint32_t>((u - 1) << 3, 1024));
+  }
   t.avg_runtime_ns = w.avg_runtime_ns;
   t.slept_ns = w.slept_ns;
   t.wake_freq_hz = w.wake_freq_hz;

@@ -3,8 +3,14 @@
 #include "core/class_service.h"
 
 #include <gtest/gtest.h>
+#include <linux/sched.h>
+#include <linux/sched/types.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <chrono>
 #include <cstdio>
@@ -236,6 +242,31 @@ TEST_F(FakeProc, RulesReloadWhenTheDirectoryChanges) {
                          "utility, background, or Sched QoS's QOS_* names); the previous rules stay in force");
 }
 
+// Checks that a rules directory created after the service started is
+// watched from then on, and again after it is removed and made anew.
+TEST_F(FakeProc, RulesDirectoryCreatedLaterIsWatched) {
+  const fs::path dir = root_ / "later.d";
+  ClassService service(QosRules{}, {}, {.proc_root = root_.string(), .rules_dirs = {dir.string()}});
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto wait_active = [&](bool want) {
+    while (service.active() != want) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  };
+  fs::create_directories(dir);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // seen empty: nothing to load yet
+  std::ofstream(dir / "a.json") << R"({"game": {"qos": "QOS_UTILITY"}})";
+  ASSERT_TRUE(wait_active(true)) << "a file in a directory made after start was never read";
+  fs::remove_all(dir);
+  ASSERT_TRUE(wait_active(false)) << "removing the directory did not drop its rules";
+  fs::create_directories(dir);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  std::ofstream(dir / "b.json") << R"({"game": {"qos": "QOS_UTILITY"}})";
+  EXPECT_TRUE(wait_active(true)) << "the directory made again was not watched";
+}
+
 // Checks who may tag what (core/qos_hints.h Authorize, as the control
 // channel applies it): root anything; a user lowers its own tasks, raises
 // them back only as far as their rules grant, never touches another user's;
@@ -321,6 +352,37 @@ TEST(ClassResolverTest, ReadsTheRealProcfs) {
   EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kUtility, ClassSource::kRule}));
   EXPECT_EQ(c->tgid, getpid());
   EXPECT_EQ(c->attributes.policy, static_cast<uint32_t>(sched_getscheduler(0)));
+}
+
+// Checks that a thread set the way Sched QoS sets background (SCHED_BATCH,
+// nice 4, uclamp max 256) reads as background from the real kernel, uclamp
+// included when the kernel has it.
+TEST(ClassResolverTest, ReadsSchedQosAttributesFromTheKernel) {
+  std::thread t([] {
+    sched_attr a{};
+    a.size = sizeof(a);
+    a.sched_policy = SCHED_BATCH;
+    a.sched_nice = 4;
+    a.sched_flags = SCHED_FLAG_UTIL_CLAMP_MAX;
+    a.sched_util_max = 256;
+    bool uclamp = syscall(SYS_sched_setattr, 0, &a, 0) == 0;
+    if (!uclamp) {  // a kernel without uclamp: the rest still counts
+      ASSERT_EQ(errno, EOPNOTSUPP) << "sched_setattr failed: " << std::strerror(errno);
+      a.sched_flags = 0;
+      ASSERT_EQ(syscall(SYS_sched_setattr, 0, &a, 0), 0) << std::strerror(errno);
+    }
+    const QosRules none;
+    auto c = ClassResolver(none).Resolve(static_cast<int>(gettid()));
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kBackground, ClassSource::kAttributes}));
+    EXPECT_EQ(c->attributes.has_uclamp, uclamp);
+    if (uclamp) {
+      EXPECT_EQ(c->attributes.uclamp_max, 256u);
+      EXPECT_NE(DescribeTaskClass(*c).find("(policy 3, nice 4, uclamp max 256)"), std::string::npos)
+          << DescribeTaskClass(*c);
+    }
+  });
+  t.join();
 }
 
 }  // namespace

@@ -190,6 +190,21 @@ TEST(DispatchLoopTest, AttributesGiveTheClassUnlessARuleDoes) {
   transport.Push(r);
   plain.RunOnce(0);
   EXPECT_EQ(policy.seen[1], policy::QosClass::kBackground);
+  // Sched QoS's user-initiated is nice -2 with uclamp max 768: nice -2 with
+  // the kernel's default uclamp (1024) is somebody's nice, not a class.
+  r.sched_policy = 0;
+  r.nice = -2;
+  r.uclamp_max = 768;
+  r.gen = 3;
+  transport.Push(r);
+  plain.RunOnce(0);
+  r.uclamp_max = 1024;
+  r.gen = 4;
+  transport.Push(r);
+  plain.RunOnce(0);
+  ASSERT_EQ(policy.seen.size(), 4u);
+  EXPECT_EQ(policy.seen[2], policy::QosClass::kUserInitiated);
+  EXPECT_EQ(policy.seen[3], policy::QosClass::kDefault);
 
   FakeTransport t2;
   ClassRecorder p2;

@@ -187,5 +187,15 @@ TEST(QosPolicyTest, BackgroundBesideOneDefaultHogGetsAQuarter) {
   EXPECT_NEAR(static_cast<double>(t[1].cpu_ns) / static_cast<double>(t[0].cpu_ns), 0.25, 0.05);
 }
 
+// Checks the other direction: a user-initiated hog beside a default one of
+// the same weight gets twice its CPU (qos_factor 2).
+TEST(QosPolicyTest, UserInitiatedBesideOneDefaultHogGetsTwice) {
+  QosPolicy p = Make();
+  PolicyDriver drv(p, {SimTask{}, SimTask{.qos = QosClass::kUserInitiated}});
+  drv.RunUntil(20'000 * kMs);
+  const auto& t = drv.tasks();
+  EXPECT_NEAR(static_cast<double>(t[1].cpu_ns) / static_cast<double>(t[0].cpu_ns), 2.0, 0.2);
+}
+
 }  // namespace
 }  // namespace qosland::policy

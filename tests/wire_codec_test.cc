@@ -17,6 +17,21 @@ std::vector<std::byte> Bytes(const qosland_queued& w) {
 }
 
 // Checks that every field BPF writes reaches the loop unchanged.
+// Checks that a record from a kernel without uclamp says so (no value),
+// and that uclamp max 0 and 1024 come through.
+TEST(WireCodecTest, UclampMaxIsOptional) {
+  qosland_queued w{};
+  w.pid = 1;
+  w.tgid = 1;
+  w.cookie = 1;
+  w.kind = QOSLAND_REC_QUEUED;
+  EXPECT_EQ(DecodeQueued(Bytes(w))->uclamp_max, std::nullopt);
+  w.flags = 1u << QOSLAND_QF_UCLAMP_SHIFT;
+  EXPECT_EQ(DecodeQueued(Bytes(w))->uclamp_max, 0);
+  w.flags = 129u << QOSLAND_QF_UCLAMP_SHIFT;
+  EXPECT_EQ(DecodeQueued(Bytes(w))->uclamp_max, 1024);
+}
+
 TEST(WireCodecTest, DecodesAQueuedRecord) {
   qosland_queued w{};
   w.pid = 1234;
@@ -26,7 +41,8 @@ TEST(WireCodecTest, DecodesAQueuedRecord) {
   w.enq_ns = 5'000'000'000ull;
   w.runtime_ns = 1'500'000;
   w.kind = QOSLAND_REC_QUEUED;
-  w.flags = QOSLAND_QF_WAKEUP;
+  w.flags = QOSLAND_QF_WAKEUP | (3u << QOSLAND_QF_POLICY_SHIFT) | (0xfeu << QOSLAND_QF_NICE_SHIFT) |
+            ((768u / 8 + 1) << QOSLAND_QF_UCLAMP_SHIFT);
   w.prev_cpu = 3;
   w.weight = 250;
   w.nr_cpus_allowed = 8;
@@ -41,6 +57,9 @@ TEST(WireCodecTest, DecodesAQueuedRecord) {
   EXPECT_EQ(t->kind, QueuedTask::Kind::kQueued);
   EXPECT_EQ(t->pid, 1234);
   EXPECT_EQ(t->tgid, 1200);
+  EXPECT_EQ(t->sched_policy, 3);
+  EXPECT_EQ(t->nice, -2);
+  EXPECT_EQ(t->uclamp_max, 768);
   EXPECT_EQ(t->cookie, 99u);
   EXPECT_EQ(t->gen, 7u);
   EXPECT_EQ(t->enq_ns, 5'000'000'000ull);

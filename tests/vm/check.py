@@ -254,6 +254,15 @@ def scenario_hints(c, facts, tagged, lines):
     c.expect(facts.get("after_bad_state") == "enabled" and facts.get("late_qosland_rc") == "0",
              f"... and qosland kept scheduling (sched_ext {facts.get('after_bad_state')}, "
              f"exit {facts.get('late_qosland_rc')})")
+    get_attr = tagged.get("get_attr", {}).get("_text", "")
+    c.expect("user-initiated, from its scheduling attributes (policy 0, nice -2, uclamp max 768)" in get_attr,
+             f"Sched QoS's attributes for user-initiated (uclamp max included) read as user-initiated: {get_attr!r}")
+    get_nice = tagged.get("get_nice", {}).get("_text", "")
+    c.expect("default (automatic" in get_nice, f"... and the same nice without its uclamp as no class: {get_nice!r}")
+    ra, rn = num(tagged.get("attr_ui_hog", {}), "iters_per_sec", 0), num(tagged.get("attr_nice_hog", {}), "iters_per_sec", 0)
+    c.expect(ra > 0 and rn > 0 and ra > 1.3 * rn,
+             f"the scheduler tells them apart from its own records: the user-initiated hog got more CPU than the "
+             f"plain nice -2 one of the same weight ({ra / max(rn, 1):.2f} times as much)")
     bad = tagged.get("bad_msg", {}).get("_text", "")
     c.expect(facts.get("bad_rc") not in (None, "0") and facts.get("bad_lines") == "1",
              f"a malformed rules file: non-zero exit ({facts.get('bad_rc')}), one line ({facts.get('bad_lines')})")

@@ -2,8 +2,9 @@
 # scheduler. Two equal hogs share CPU 1, side by side; a Sched QoS app
 # config, as Sched QoS itself reads it, tags one of them (by its name)
 # background. Then rules dropped in at runtime (qosland's own format), a
-# malformed file on reload, and a malformed rules file at start: one
-# sentence, a non-zero exit, and the kernel left alone.
+# malformed file on reload, Sched QoS's attributes (uclamp included), and a
+# malformed rules file at start: one sentence, a non-zero exit, and the
+# kernel left alone.
 . "$(dirname "$0")/lib.sh"
 
 # start_pair PLAIN_OUT OTHER_BIN OTHER_OUT: a hog and OTHER_BIN (a copy of
@@ -67,6 +68,20 @@ sleep 2
 say "after_bad_state=$(cat $SE/state)"
 say "reloads_ok=$(grep -c 'rules reloaded' "$QLOG")"
 say "reload_err: $(grep 'rules not reloaded' "$QLOG" | head -n 1)"
+# Standard attributes, as Sched QoS sets them: user-initiated is
+# SCHED_NORMAL, nice -2, uclamp max 768. The same nice with the kernel's
+# default uclamp max (1024) is somebody's nice, not a class: default. Both
+# hogs weigh the same (nice -2).
+taskset 0x2 setsched attrs 0 -2 768 hog --threads 1 --seconds 10 > /tmp/attr_ui.hog 2>&1 &
+PLAIN=$!
+taskset 0x2 setsched attrs 0 -2 1024 hog --threads 1 --seconds 10 > /tmp/attr_nice.hog 2>&1 &
+OTHER=$!
+sleep 2
+say "get_attr: $(qosland qos get --pid "$PLAIN" 2>&1)"
+say "get_nice: $(qosland qos get --pid "$OTHER" 2>&1)"
+wait_pair
+say_file attr_ui /tmp/attr_ui.hog
+say_file attr_nice /tmp/attr_nice.hog
 stop_qosland INT
 say "late_qosland_rc=$QRC"
 rm -f /etc/qosland/rules.d/bad.json /etc/qosland/rules.d/late.json
