@@ -11,6 +11,7 @@
 #include <string>
 #include <algorithm>
 #include <thread>
+#include <time.h>
 
 #include "bpf/qosland_wire.h"
 #include "core/wire_codec.h"
@@ -33,16 +34,25 @@ std::string Errno(int err) { return std::strerror(err < 0 ? -err : err); }
 
 bool IsPowerOfTwo(uint32_t v) { return v >= 4096 && (v & (v - 1)) == 0; }
 
+// CLOCK_MONOTONIC in ns: bpf_ktime_get_ns()'s clock.
+uint64_t MonotonicNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<BpfScheduler>> BpfScheduler::Load(const BpfOptions& options) {
   if (!IsPowerOfTwo(options.queued_ring_bytes) || !IsPowerOfTwo(options.dispatch_ring_bytes)) {
     return core::Status::Error("ring buffer sizes must be powers of two of at least 4096 bytes");
   }
+  if (options.stall_ns < 1'000'000) return core::Status::Error("the stall threshold must be at least 1 ms");
   g_verbose = options.verbose;
   libbpf_set_print(PrintLibbpf);
 
   std::unique_ptr<BpfScheduler> s(new BpfScheduler());
+  s->options_ = options;
   s->skel_ = qosland_bpf__open();
   if (!s->skel_) {
     return core::Status::Error("could not open the BPF scheduler: " + Errno(errno));
@@ -50,6 +60,8 @@ core::Result<std::unique_ptr<BpfScheduler>> BpfScheduler::Load(const BpfOptions&
   qosland_bpf* skel = s->skel_;
   skel->rodata->usersched_tgid = static_cast<uint32_t>(getpid());
   skel->rodata->default_slice_ns = options.slice_ns;
+  skel->rodata->stall_ns = options.stall_ns;
+  skel->rodata->force_fallback = options.force_fallback;
   constexpr size_t kMaxCpus = sizeof(skel->rodata->cpu_llc) / sizeof(skel->rodata->cpu_llc[0]);
   if (options.cpu_llc.size() > kMaxCpus) {
     return core::Status::Error("qosland supports at most " + std::to_string(kMaxCpus) + " CPUs");
@@ -98,6 +110,10 @@ BpfScheduler::~BpfScheduler() {
   if (skel_) qosland_bpf__destroy(skel_);
 }
 
+void BpfScheduler::Heartbeat() const { skel_->bss->usersched_beat_ns = MonotonicNs(); }
+
+uint64_t BpfScheduler::fallback_entered_ns() const { return skel_->bss->fallback_entered_ns; }
+
 int BpfScheduler::queued_ring_fd() const { return bpf_map__fd(skel_->maps.queued); }
 int BpfScheduler::dispatch_ring_fd() const { return bpf_map__fd(skel_->maps.dispatched); }
 
@@ -108,6 +124,12 @@ core::BpfStats BpfScheduler::ReadStats() {
   }
   core::BpfStats s = core::SumBpfStats(per_cpu_);
   s.runnable = skel_->bss->nr_runnable_all;
+  s.fallback = options_.force_fallback || skel_->bss->fallback_on != 0;
+  if (s.fallback && !options_.force_fallback) {
+    // The current spell is counted when it ends; add it so far.
+    const uint64_t since = skel_->bss->fallback_entered_ns, now = MonotonicNs();
+    if (now > since) s.fallback_ns += now - since;
+  }
   return s;
 }
 

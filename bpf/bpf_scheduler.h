@@ -32,12 +32,17 @@ namespace qosland::bpf {
 struct BpfOptions {
   uint64_t slice_ns = 5'000'000;  // slice of tasks BPF dispatches itself
   bool partial = false;           // only tasks that ask for SCHED_EXT
-  uint32_t queued_ring_bytes = 1u << 20;    // kernel -> user, power of two
+  uint32_t queued_ring_bytes = 1u << 20;    // kernel -> user, power of two (--ring-size)
   uint32_t dispatch_ring_bytes = 1u << 18;  // user -> kernel, power of two
   bool verbose = false;           // libbpf's messages, the verifier's log
   // Last-level cache of each CPU id (core::CpuTopology::llc_of, -1: offline);
   // empty: unknown, BPF skips its same-LLC step when picking an idle CPU.
   std::vector<int32_t> cpu_llc;
+  // BPF schedules on its own once tasks have waited this long for a user
+  // space that shows no progress (bpf/qosland.bpf.c), and always with
+  // force_fallback (for tests and benchmarks).
+  uint64_t stall_ns = 50'000'000;
+  bool force_fallback = false;
 };
 
 struct ExitInfo {
@@ -61,6 +66,12 @@ class BpfScheduler {
   BpfScheduler(const BpfScheduler&) = delete;
   BpfScheduler& operator=(const BpfScheduler&) = delete;
 
+  // User space is alive: called by the transport at each loop iteration.
+  void Heartbeat() const;
+  // When BPF last took over from a stalled user space (CLOCK_MONOTONIC ns;
+  // 0: never): records enqueued before then are stale.
+  uint64_t fallback_entered_ns() const;
+
   int queued_ring_fd() const;
   int dispatch_ring_fd() const;
   // Sums the per-CPU counters (one syscall; not for the hot path).
@@ -74,6 +85,7 @@ class BpfScheduler {
  private:
   BpfScheduler() = default;
 
+  BpfOptions options_;
   qosland_bpf* skel_ = nullptr;
   bpf_link* link_ = nullptr;
   std::vector<qosland_bpf_stats> per_cpu_;

@@ -14,6 +14,7 @@ namespace qosland::bpf {
 
 core::Result<std::unique_ptr<BpfTransport>> BpfTransport::Create(const BpfScheduler& scheduler) {
   std::unique_ptr<BpfTransport> t(new BpfTransport());
+  t->scheduler_ = &scheduler;
   t->queued_ = ring_buffer__new(scheduler.queued_ring_fd(), &BpfTransport::OnRecord, t.get(), nullptr);
   if (!t->queued_) {
     return core::Status::Error(std::string("could not map the BPF ring buffer: ") + std::strerror(errno));
@@ -44,7 +45,11 @@ int BpfTransport::OnRecord(void* ctx, void* data, size_t size) {
 
 int BpfTransport::Poll(int timeout_ms, core::QueuedSink& sink) {
   sink_ = &sink;
+  // Alive, before and after a wait that may be long: BPF takes over only
+  // from a user space that stopped beating (bpf/qosland.bpf.c).
+  scheduler_->Heartbeat();
   const int n = timeout_ms == 0 ? ring_buffer__consume(queued_) : ring_buffer__poll(queued_, timeout_ms);
+  if (timeout_ms != 0) scheduler_->Heartbeat();
   sink_ = nullptr;
   return n;
 }

@@ -26,6 +26,7 @@ class BpfTransport final : public core::Transport {
 
   int Poll(int timeout_ms, core::QueuedSink& sink) override;
   bool Send(const core::DispatchDecision& decision) override;
+  uint64_t handled_before_ns() const override { return scheduler_->fallback_entered_ns(); }
 
   // Records that did not decode (a wire mismatch: should stay 0).
   uint64_t bad_records() const { return bad_records_; }
@@ -34,6 +35,7 @@ class BpfTransport final : public core::Transport {
   BpfTransport() = default;
   static int OnRecord(void* ctx, void* data, size_t size);
 
+  const BpfScheduler* scheduler_ = nullptr;
   ring_buffer* queued_ = nullptr;
   user_ring_buffer* dispatched_ = nullptr;
   core::QueuedSink* sink_ = nullptr;

@@ -55,19 +55,25 @@
  * that left BPF custody after we checked (its qseq changed), so the remaining
  * race (dequeue on another CPU between our check and the insert) is harmless.
  *
- * When user space is slow: tasks wait in user space's hands. The sched_ext
- * watchdog (timeout_ms below) is the backstop: if a task waits longer, the
- * kernel ejects qosland and every task returns to the default scheduler. The
- * BPF fallback that keeps scheduling while user space is stalled builds on the
- * counters kept here.
- *
- * Accepted races: the stats are per-CPU and read without synchronization (a
- * reader may see a sum that is a few events old).
+ * When user space stalls (stopped, swapped out, stuck): BPF notices that
+ * tasks wait for decisions while user space shows no progress (it read no
+ * record, applied no decision and wrote no heartbeat) for stall_ns, and
+ * schedules on its own (fallback): it takes every waiting task back (a scan
+ * of all threads, in batches, from ops.dispatch), and queues every task it
+ * meets by the integer deadline of qosland_deadline.h in BPF_DSQ, until user
+ * space shows progress again. User space then drops what it still held for
+ * those tasks (records older than fallback_entered_ns), so no burst of stale
+ * decisions follows. A timer looks every stall_ns / 2, so an idle machine
+ * with waiting tasks notices too. --force-fallback keeps BPF in charge for
+ * good (tests, benchmarks). The sched_ext watchdog (timeout_ms below) stays
+ * the last resort: if a task still waits longer, the kernel ejects qosland
+ * and every task returns to the default scheduler.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "qosland_deadline.h"
 #include "qosland_signals.h"
 #include "qosland_wire.h"
 
@@ -83,12 +89,24 @@ char _license[] SEC("license") = "GPL";
 /* User DSQ ids: 0..nr_cpu_ids-1 are the per-CPU DSQs. */
 #define SHARED_DSQ ((u64)MAX_CPUS)
 #define FALLBACK_DSQ ((u64)MAX_CPUS + 1)
+/* Tasks BPF queued by its own deadline (fallback), vtime-ordered. */
+#define BPF_DSQ ((u64)MAX_CPUS + 2)
+/* Waiting tasks taken back per ops.dispatch when BPF takes over; with what
+ * that call may insert besides, within .dispatch_max_batch. */
+#define RESCUE_BATCH 32
+#ifndef CLOCK_MONOTONIC
+#define CLOCK_MONOTONIC 1
+#endif
 /* Insertions per ops.dispatch; must not exceed .dispatch_max_batch. */
 #define DISPATCH_BATCH 64
 
 /* Set by user space before load. */
 const volatile __u32 usersched_tgid;
 const volatile __u64 default_slice_ns = 5000000;
+/* BPF schedules on its own once tasks have waited this long for a user
+ * space that shows no progress (--stall-ms); always with force_fallback. */
+const volatile __u64 stall_ns = 50000000;
+const volatile bool force_fallback;
 /* Topology (core/topology.h): the last-level cache of each CPU id, as an
  * index in [0, nr_llcs); nr_llcs = 0: unknown, skip the same-LLC step. */
 const volatile __s32 cpu_llc[MAX_CPUS];
@@ -105,6 +123,16 @@ __u64 next_cookie = 1;
  * pinned task's decision preempts it (see apply_one). */
 __u64 cpu_cur_key[MAX_CPUS];
 #define KEY_USERSCHED (~0ULL)
+
+/* Fallback (see the top of the file). */
+__u64 usersched_beat_ns;     /* written by user space each loop iteration (CLOCK_MONOTONIC) */
+__u64 last_progress_ns;      /* user space read records, sent decisions or beat */
+__u64 last_cons_pos;         /* of the ring "queued", when last seen */
+__s64 nr_waiting;            /* tasks in user space's hands (all CPUs) */
+__u64 fallback_on;           /* BPF schedules on its own now (64 bits: for the compare-and-swap) */
+__u32 rescue_pending;        /* waiting tasks remain to be taken back */
+__u64 fallback_entered_ns;   /* when it last took over; user space drops older records */
+__u64 fb_vtime_now;          /* the fallback deadlines' clock */
 
 struct task_ctx {
 	u64 cookie;
@@ -123,8 +151,25 @@ struct task_ctx {
 	s32 waker_pid;      /* who woke it last; 0: none (interrupt, not a wakeup) */
 	bool waiting;     /* in user space's hands: a decision may apply */
 	bool user_decided; /* its latest dispatch came from a user-space decision */
+	bool bpf_decided; /* its latest dispatch came from the fallback deadline */
 	u64 key;          /* that decision's vtime */
+	/* Fallback deadline (qosland_deadline.h), kept up to date always, so a
+	 * takeover starts from what each task really used. */
+	u64 fb_vruntime;
+	u64 fb_start;
+	u64 fb_boost16;
 };
+
+struct watch_timer {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct watch_timer);
+} watch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -427,6 +472,101 @@ static void nudge_user_space(void)
 	STAT_ADD(nr_nudges, 1);
 }
 
+/* Queues @p by its fallback deadline (BPF schedules it, not user space). */
+static void fallback_enqueue(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	u64 now = bpf_ktime_get_ns();
+	u64 avg = tctx->runtime_avg ?: tctx->run_activation;
+	u64 boost = qosland_fb_boost16(avg, qosland_rate_hz(tctx->wake_avg, tctx->last_wake_at, now),
+				       qosland_rate_hz(tctx->block_avg, tctx->last_block_at, now), default_slice_ns);
+	u64 slice = qosland_fb_slice(scx_bpf_nr_cpu_ids(), nr_runnable_all, default_slice_ns);
+	u64 start = qosland_fb_start(tctx->fb_vruntime, fb_vtime_now, slice);
+
+	tctx->fb_vruntime = start;
+	tctx->fb_start = start;
+	tctx->fb_boost16 = boost;
+	tctx->bpf_decided = true;
+	scx_bpf_dsq_insert_vtime(p, BPF_DSQ, slice, qosland_fb_deadline(start, avg, p->scx.weight, boost, slice),
+				 enq_flags);
+	kick_idle_cpu_for(p);
+	STAT_ADD(nr_fallback_dispatches, 1);
+}
+
+static void note_progress(u64 now)
+{
+	if (now > last_progress_ns)
+		last_progress_ns = now;
+}
+
+/*
+ * Looks at user space's health at @now: takes over when tasks have waited
+ * stall_ns for a user space that shows no progress, hands back once it does.
+ * Returns whether BPF schedules on its own. Several CPUs may run this at
+ * once: the compare-and-swaps let one of them switch.
+ */
+static bool update_fallback(u64 now)
+{
+	u64 cons, beat;
+
+	if (force_fallback)
+		return true;
+	cons = bpf_ringbuf_query(&queued, BPF_RB_CONS_POS);
+	if (cons != last_cons_pos) {
+		last_cons_pos = cons;
+		note_progress(now);
+	}
+	beat = usersched_beat_ns;
+	if (beat > last_progress_ns && beat <= now)
+		last_progress_ns = beat;
+	if (fallback_on) {
+		if (last_progress_ns > fallback_entered_ns &&
+		    __sync_val_compare_and_swap(&fallback_on, 1ULL, 0ULL) == 1)
+			STAT_ADD(fallback_ns, now - fallback_entered_ns);
+		return fallback_on;
+	}
+	if (nr_waiting > 0 && now > last_progress_ns + stall_ns &&
+	    __sync_val_compare_and_swap(&fallback_on, 0ULL, 1ULL) == 0) {
+		fallback_entered_ns = now;
+		rescue_pending = 1;
+		STAT_ADD(nr_fallback_enters, 1);
+	}
+	return fallback_on;
+}
+
+/*
+ * Takes back up to RESCUE_BATCH tasks that wait in user space's hands and
+ * queues them by their fallback deadline; what is left waits for the next
+ * ops.dispatch, which the kick makes come soon.
+ */
+static void rescue_waiting(s32 cpu)
+{
+	struct task_struct *p;
+	struct task_ctx *tctx;
+	u32 n = 0;
+	bool more = false;
+
+	bpf_for_each(task, p, NULL, BPF_TASK_ITER_ALL_THREADS) {
+		tctx = bpf_task_storage_get(&task_ctx_stor, p, 0, 0);
+		if (!tctx || !tctx->waiting)
+			continue;
+		if (n >= RESCUE_BATCH) {
+			more = true;
+			break;
+		}
+		tctx->waiting = false;
+		tctx->gen++;  /* whatever user space decided for it is stale now */
+		__sync_fetch_and_sub(&nr_waiting, 1);
+		STAT_ADD(nr_queued, -1);
+		STAT_ADD(nr_rescued, 1);
+		fallback_enqueue(p, tctx, 0);
+		n++;
+	}
+	if (more)
+		scx_bpf_kick_cpu(cpu, 0);
+	else
+		rescue_pending = 0;
+}
+
 void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct qosland_queued *rec;
@@ -450,6 +590,10 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	tctx = lookup_task_ctx(p);
+	if (tctx && (force_fallback || fallback_on)) {
+		fallback_enqueue(p, tctx, enq_flags);
+		return;
+	}
 	rb_flags = tctx ? record_wakeup_flags(tctx, enq_flags) : 0;
 	rec = tctx ? bpf_ringbuf_reserve(&queued, sizeof(*rec), 0) : NULL;
 	if (!rec) {
@@ -462,6 +606,7 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 
 	tctx->gen++;
 	tctx->waiting = true;
+	__sync_fetch_and_add(&nr_waiting, 1);
 	rec->pid = p->pid;
 	rec->tgid = p->tgid;
 	rec->cookie = tctx->cookie;
@@ -501,6 +646,7 @@ void QOSLAND_OPS(qosland_dequeue, struct task_struct *p, u64 deq_flags)
 	if (tctx && tctx->waiting) {
 		tctx->waiting = false;
 		tctx->gen++;
+		__sync_fetch_and_sub(&nr_waiting, 1);
 		STAT_ADD(nr_queued, -1);
 	}
 }
@@ -557,6 +703,7 @@ __noinline int apply_one(struct qosland_dispatch *dp, struct drain_ctx *dctx)
 		return 0;
 	}
 	tctx->waiting = false;
+	__sync_fetch_and_sub(&nr_waiting, 1);
 	STAT_ADD(nr_queued, -1);
 	record_decision_delay(bpf_ktime_get_ns() - tctx->enq_at);
 
@@ -633,26 +780,45 @@ static u64 dsq_head_vtime(u64 dsq_id)
 	return vtime;
 }
 
+/* Moves the earlier head of this CPU's own DSQ and the shared one (both in
+ * user space's order) to the local DSQ. */
+static bool move_user_decided(s32 cpu)
+{
+	if (scx_bpf_dsq_nr_queued(cpu) > 0 && dsq_head_vtime(cpu) <= dsq_head_vtime(SHARED_DSQ))
+		return scx_bpf_dsq_move_to_local(cpu) || scx_bpf_dsq_move_to_local(SHARED_DSQ);
+	return scx_bpf_dsq_move_to_local(SHARED_DSQ) || scx_bpf_dsq_move_to_local(cpu);
+}
+
 void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct drain_ctx dctx = {};
+	u64 now = bpf_ktime_get_ns();
+	bool alone = update_fallback(now);
+	long drained;
 
-	bpf_user_ringbuf_drain(&dispatched, apply_decision, &dctx, 0);
-	/* A full batch means more decisions may wait: make sure a CPU comes back. */
-	if (dctx.nr >= DISPATCH_BATCH)
-		scx_bpf_kick_cpu(cpu, 0);
+	if (rescue_pending) {
+		/* Uses this call's dispatch slots: decisions wait for the next. */
+		rescue_waiting(cpu);
+	} else {
+		drained = bpf_user_ringbuf_drain(&dispatched, apply_decision, &dctx, 0);
+		if (drained > 0)
+			note_progress(now);
+		/* A full batch means more decisions may wait: make sure a CPU comes back. */
+		if (dctx.nr >= DISPATCH_BATCH)
+			scx_bpf_kick_cpu(cpu, 0);
+	}
 
 	if (scx_bpf_dsq_move_to_local(FALLBACK_DSQ))
 		return;
-	/* This CPU's own DSQ (tasks that may run only here; usually empty) and
-	 * the shared one are both in user space's order: take the earlier
-	 * deadline. */
-	if (scx_bpf_dsq_nr_queued(cpu) > 0 && dsq_head_vtime(cpu) <= dsq_head_vtime(SHARED_DSQ)) {
-		if (scx_bpf_dsq_move_to_local(cpu) || scx_bpf_dsq_move_to_local(SHARED_DSQ))
-			return;
-	} else if (scx_bpf_dsq_move_to_local(SHARED_DSQ) || scx_bpf_dsq_move_to_local(cpu)) {
+	if (alone) {
+		/* What user space decided before it stalled, then BPF's own. */
+		if (!move_user_decided(cpu))
+			scx_bpf_dsq_move_to_local(BPF_DSQ);
 		return;
 	}
+	/* Back from a fallback: what BPF queued has waited longest. */
+	if (scx_bpf_dsq_move_to_local(BPF_DSQ) || move_user_decided(cpu))
+		return;
 	/* Nothing decided for this CPU: user space must not sleep on records
 	 * sent without a wakeup (see record_wakeup_flags). */
 	if (bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA))
@@ -714,7 +880,10 @@ void QOSLAND_OPS(qosland_running, struct task_struct *p)
 		*cur = is_usersched(p) ? KEY_USERSCHED : tctx && tctx->user_decided ? tctx->key : 0;
 	if (!tctx)
 		return;
+	if (tctx->bpf_decided && tctx->fb_start > fb_vtime_now)
+		fb_vtime_now = tctx->fb_start;
 	tctx->user_decided = false;  /* until the next decision */
+	tctx->bpf_decided = false;
 	tctx->last_run_at = bpf_ktime_get_ns();
 }
 
@@ -729,6 +898,7 @@ void QOSLAND_OPS(qosland_stopping, struct task_struct *p, bool runnable)
 	delta = bpf_ktime_get_ns() - tctx->last_run_at;
 	tctx->runtime_acc += delta;
 	tctx->run_activation += delta;
+	tctx->fb_vruntime += qosland_fb_charge(delta, p->scx.weight, tctx->fb_boost16 ?: QOSLAND_FB_ONE);
 }
 
 s32 QOSLAND_OPS(qosland_init_task, struct task_struct *p, struct scx_init_task_args *args)
@@ -779,6 +949,39 @@ static s32 store_mask(void *map, u32 key, struct bpf_cpumask *mask)
 	return 0;
 }
 
+/* How often the timer looks at user space's health: twice per stall_ns, so
+ * a stall is noticed within 1.5 x stall_ns even on an idle machine. */
+static u64 watch_period_ns(void)
+{
+	return stall_ns / 2 > 1000000 ? stall_ns / 2 : 1000000;
+}
+
+static int watch_fn(void *map, int *key, struct bpf_timer *timer)
+{
+	if (!force_fallback && update_fallback(bpf_ktime_get_ns()) && rescue_pending)
+		/* Waiting tasks to take back: make this CPU run ops.dispatch. */
+		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
+	bpf_timer_start(timer, watch_period_ns(), 0);
+	return 0;
+}
+
+static s32 start_watch(void)
+{
+	u32 zero = 0;
+	struct watch_timer *w = bpf_map_lookup_elem(&watch, &zero);
+	s32 err;
+
+	if (!w)
+		return -E2BIG;
+	err = bpf_timer_init(&w->timer, &watch, CLOCK_MONOTONIC);
+	if (err)
+		return err;
+	err = bpf_timer_set_callback(&w->timer, watch_fn);
+	if (err)
+		return err;
+	return bpf_timer_start(&w->timer, watch_period_ns(), 0);
+}
+
 s32 QOSLAND_OPS_SLEEPABLE(qosland_init)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
@@ -815,7 +1018,13 @@ s32 QOSLAND_OPS_SLEEPABLE(qosland_init)
 	err = scx_bpf_create_dsq(SHARED_DSQ, -1);
 	if (err)
 		return err;
-	return scx_bpf_create_dsq(FALLBACK_DSQ, -1);
+	err = scx_bpf_create_dsq(FALLBACK_DSQ, -1);
+	if (err)
+		return err;
+	err = scx_bpf_create_dsq(BPF_DSQ, -1);
+	if (err)
+		return err;
+	return start_watch();
 }
 
 void QOSLAND_OPS(qosland_exit, struct scx_exit_info *ei)

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 4
+#define QOSLAND_WIRE_VERSION 5
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -117,6 +117,11 @@ struct qosland_bpf_stats {
 	 * histogram; bucket i counts delays in [2^i, 2^(i+1)) microseconds
 	 * (bucket 0 also takes < 1 us, the last bucket everything above). */
 	__u64 decision_delay_hist[QOSLAND_DELAY_BUCKETS];
+	/* BPF scheduling on its own while user space is stalled (fallback): */
+	__u64 nr_fallback_enters; /* times it took over */
+	__u64 fallback_ns;        /* time it scheduled alone, counted when it hands back */
+	__u64 nr_fallback_dispatches; /* tasks it queued by its own deadline */
+	__u64 nr_rescued;         /* tasks taken back from user space when it took over */
 };
 
 /* Filled by ops.exit; user space reads it when the kernel ejects qosland. */

@@ -76,6 +76,9 @@ struct RunOptions {
   bool verbose = false;
   std::vector<std::string> rules;  // --rules: files or directories
   std::string state_file = "/var/lib/qosland/tags.json";
+  uint32_t ring_size = 1u << 20;  // bytes of the kernel -> user ring buffer
+  uint32_t stall_ms = 50;
+  bool force_fallback = false;
   std::string socket = core::ControlSocketPath();
 };
 
@@ -166,8 +169,11 @@ int Run(const RunOptions& o) {
   InstallSignalHandlers();
   auto sched = bpf::BpfScheduler::Load({.slice_ns = pconfig.slice_ns,
                                         .partial = o.partial,
+                                        .queued_ring_bytes = o.ring_size,
                                         .verbose = o.verbose,
-                                        .cpu_llc = std::move(cpu_llc)});
+                                        .cpu_llc = std::move(cpu_llc),
+                                        .stall_ns = uint64_t{o.stall_ms} * 1'000'000,
+                                        .force_fallback = o.force_fallback});
   if (!sched.ok()) return Fail(sched.status().message());
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());
@@ -241,7 +247,7 @@ int Run(const RunOptions& o) {
     if (attached < 0) break;
     if (attached > 0 && !announced) {
       announced = true;
-      spdlog::info("qosland is scheduling with policy '{}' ({}), slice {} us", o.policy,
+      spdlog::info("qosland is scheduling with policy '{}' ({}), slice {} us", o.force_fallback ? "fallback (BPF)" : o.policy,
                    o.partial ? "tasks that ask for SCHED_EXT" : "all tasks", o.slice_us);
       faults_base = core::PageFaults();
     }
@@ -423,6 +429,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(64u, 1u << 22))
       ->capture_default_str();
   app.add_flag("-v,--verbose", o.verbose, "debug messages, libbpf's and the verifier's logs");
+  app.add_option("--ring-size", o.ring_size,
+                 "bytes of the ring buffer that carries runnable tasks to user space (a power of two, "
+                 "at least 4096); when it is full BPF dispatches tasks itself and counts them")
+      ->check(CLI::Range(4096u, 1u << 30))
+      ->capture_default_str();
+  app.add_option("--stall-ms", o.stall_ms,
+                 "BPF schedules on its own once tasks have waited this long for a stalled user space")
+      ->check(CLI::Range(1u, 2000u))
+      ->capture_default_str();
+  app.add_flag("--force-fallback", o.force_fallback,
+               "BPF decides everything by its own deadline (for tests and benchmarks)");
   const std::string rules_help =
       "a rules file or directory, read besides /etc/qosland/rules.d and Sched QoS's directories "
       "(repeatable)";

@@ -67,6 +67,7 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
   }
   TaskEntry& e = table_[found.slot];
   e.gen = task.gen;
+  e.enq_ns = task.enq_ns;
   if (found.is_new || e.ident_hash != task.ident_hash) {
     // New, or it ran exec or renamed itself: its class may differ now.
     e.ident_hash = task.ident_hash;
@@ -74,6 +75,12 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
   }
   if (found.is_new) {
     policy_.OnTaskNew({.slot = found.slot, .pid = task.pid, .tgid = task.tgid});
+  }
+  if (task.enq_ns < transport_.handled_before_ns()) {
+    // Sent before the kernel side took over from a stalled user space,
+    // which has scheduled the task itself since: nothing to decide.
+    ++stats_.fallback_stale;
+    return;
   }
   if (e.queued) {
     // Dequeued and queued again before we decided: the policy keeps its
@@ -138,6 +145,10 @@ int DispatchLoop::SendDecisions() {
       ++stats_.dropped_exited;
       policy_.OnTaskExit(pd.slot);
       table_.Release(pd.slot);
+      continue;
+    }
+    if (e.enq_ns < transport_.handled_before_ns()) {
+      ++stats_.fallback_stale;  // the kernel side took this task over (see OnQueued)
       continue;
     }
     const DispatchDecision d{.pid = e.pid, .cpu = pd.cpu, .cookie = e.cookie, .gen = e.gen,

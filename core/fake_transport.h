@@ -25,15 +25,19 @@ class FakeTransport final : public Transport {
   void set_send_capacity(size_t n) { send_capacity_ = n; }
   size_t nr_pending() const { return pending_.size(); }
   int nr_polls() const { return nr_polls_; }
+  // Models the kernel side taking over from a stalled user space at t_ns.
+  void set_handled_before_ns(uint64_t t_ns) { handled_before_ns_ = t_ns; }
 
   int Poll(int timeout_ms, QueuedSink& sink) override;
   bool Send(const DispatchDecision& decision) override;
+  uint64_t handled_before_ns() const override { return handled_before_ns_; }
 
  private:
   std::deque<QueuedTask> pending_;
   std::vector<DispatchDecision> sent_;
   size_t send_capacity_ = std::numeric_limits<size_t>::max();
   int nr_polls_ = 0;
+  uint64_t handled_before_ns_ = 0;
 };
 
 }  // namespace qosland::core

@@ -22,6 +22,10 @@ BpfStats BpfStats::operator-(const BpfStats& e) const {
   d.self_moved -= e.self_moved;
   d.lazy_records -= e.lazy_records;
   d.nudges -= e.nudges;
+  d.fallback_enters -= e.fallback_enters;
+  d.fallback_ns -= e.fallback_ns;
+  d.fallback_dispatches -= e.fallback_dispatches;
+  d.rescued -= e.rescued;
   for (size_t i = 0; i < d.decision_delay_hist.size(); ++i) {
     d.decision_delay_hist[i] -= e.decision_delay_hist[i];
   }
@@ -47,12 +51,13 @@ double UserShare(const BpfStats& s) {
 }
 
 std::string FormatStatusLine(const StatusSnapshot& s) {
-  char buf[480];
+  char buf[640];
   std::snprintf(buf, sizeof(buf),
                 "t=%.1f runnable=%lld queued=%lld user=%llu bpf=%llu idle=%llu idle_prev=%llu "
                 "idle_core=%llu idle_any=%llu kthread=%llu "
-                "congested=%llu self=%llu self_moved=%llu lazy=%llu nudge=%llu stale=%llu preempt=%llu faults=%llu user_share=%.1f%% "
-                "delay_p99_us=%llu",
+                "congested=%llu self=%llu self_moved=%llu lazy=%llu nudge=%llu stale=%llu preempt=%llu "
+                "fallback=%d fallback_ms=%llu fallback_enters=%llu fallback_bpf=%llu rescued=%llu "
+                "faults=%llu user_share=%.1f%% delay_p99_us=%llu",
                 s.uptime_s, static_cast<long long>(s.bpf.runnable),
                 static_cast<long long>(s.bpf.queued),
                 static_cast<unsigned long long>(s.bpf.user_dispatches),
@@ -68,7 +73,11 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 static_cast<unsigned long long>(s.bpf.lazy_records),
                 static_cast<unsigned long long>(s.bpf.nudges),
                 static_cast<unsigned long long>(s.bpf.stale),
-                static_cast<unsigned long long>(s.bpf.deadline_preempts),
+                static_cast<unsigned long long>(s.bpf.deadline_preempts), s.bpf.fallback ? 1 : 0,
+                static_cast<unsigned long long>(s.bpf.fallback_ns / 1'000'000),
+                static_cast<unsigned long long>(s.bpf.fallback_enters),
+                static_cast<unsigned long long>(s.bpf.fallback_dispatches),
+                static_cast<unsigned long long>(s.bpf.rescued),
                 static_cast<unsigned long long>(s.page_faults), 100.0 * UserShare(s.bpf),
                 static_cast<unsigned long long>(s.interval.DecisionDelayQuantileUs(0.99)));
   return buf;

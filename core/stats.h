@@ -26,15 +26,22 @@ struct BpfStats {
   uint64_t self_moved = 0;          // scheduler woken elsewhere to spare a more urgent task
   uint64_t lazy_records = 0;        // records sent without waking user space
   uint64_t nudges = 0;              // user space woken by an idle CPU for those
+  uint64_t fallback_enters = 0;     // BPF took over from a stalled user space
+  uint64_t fallback_ns = 0;         // time it scheduled alone (the current spell included)
+  uint64_t fallback_dispatches = 0; // BPF: queued by its own deadline (fallback)
+  uint64_t rescued = 0;             // tasks taken back from user space on takeover
   int64_t runnable = 0;             // gauge
   int64_t queued = 0;               // gauge: waiting for a user-space decision
+  bool fallback = false;            // gauge: BPF schedules alone now
   // Enqueue -> decision applied, log2 buckets of microseconds (see
   // struct qosland_bpf_stats).
   std::array<uint64_t, 24> decision_delay_hist{};
 
   // Dispatches of other tasks decided by BPF (the scheduler's own threads
   // are not counted: they are not workload).
-  uint64_t bpf_dispatches() const { return idle_dispatches + kthread_dispatches + congested; }
+  uint64_t bpf_dispatches() const {
+    return idle_dispatches + kthread_dispatches + congested + fallback_dispatches;
+  }
   BpfStats operator-(const BpfStats& earlier) const;
   // Upper bound, in microseconds, of the q-quantile of the decision delay
   // (0 when there were no decisions).
@@ -51,6 +58,7 @@ struct LoopStats {
   uint64_t requeued = 0;        // newer record for a task the policy still held
   uint64_t dropped_exited = 0;  // picked after it exited: not sent
   uint64_t classes_set = 0;     // QoS classes learnt from ClassHints
+  uint64_t fallback_stale = 0;  // records and decisions dropped: BPF took those tasks over
 };
 
 struct StatusSnapshot {

@@ -29,6 +29,7 @@ struct TaskEntry {
   int32_t tgid = 0;
   uint64_t cookie = 0;
   uint64_t gen = 0;       // generation of the latest record
+  uint64_t enq_ns = 0;    // when the latest record was enqueued
   std::optional<policy::QosClass> hint_qos = {};  // from a tag or rule (ClassHints), when one names the task
   uint32_t ident_hash = 0;  // of the record that last had its class looked up
   bool in_use = false;

@@ -68,6 +68,10 @@ class Transport {
   // Queues a decision for the kernel side; false when there is no room now
   // (the caller keeps it and retries). Never blocks.
   virtual bool Send(const DispatchDecision& decision) = 0;
+  // Records enqueued before this time (enq_ns's clock) were handled by the
+  // kernel side itself, which took over while user space was stalled:
+  // decisions for them would be stale, so the loop drops them. 0: never.
+  virtual uint64_t handled_before_ns() const { return 0; }
 };
 
 }  // namespace qosland::core

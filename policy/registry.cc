@@ -1,5 +1,6 @@
 #include "policy/registry.h"
 
+#include "policy/fallback_policy.h"
 #include "policy/fifo_policy.h"
 #include "policy/qos_policy.h"
 #include "policy/vruntime_policy.h"
@@ -18,6 +19,8 @@ constexpr PolicyInfo kPolicies[] = {
     {"vruntime", "weighted virtual runtime: CPU time in proportion to weight",
      &Make<VruntimePolicy>},
     {"fifo", "first come, first served, one slice each", &Make<FifoPolicy>},
+    {"fallback", "the deadline BPF schedules by while user space is stalled, in user space",
+     &Make<FallbackPolicy>},
 };
 
 }  // namespace

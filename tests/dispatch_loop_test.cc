@@ -355,3 +355,36 @@ TEST(DispatchLoopTest, IdleLoopWaitsInTheTransport) {
 
 }  // namespace
 }  // namespace qosland::core
+
+namespace qosland::core {
+namespace {
+
+// Checks that once the kernel side took over from a stalled user space,
+// the loop sends nothing for what it learnt before then: neither a decision
+// it still held nor one for a record read late. Newer records are decided.
+TEST(DispatchLoopTest, NoStaleBurstAfterAFallback) {
+  Harness h(64, /*max_batch=*/1);
+  QueuedTask a = Rec(10, 1, 1), b = Rec(11, 2, 1);
+  a.enq_ns = 100;
+  b.enq_ns = 200;
+  h.transport.Push(a);
+  h.transport.Push(b);
+  h.loop.RunOnce(0);
+  ASSERT_EQ(h.transport.TakeSent().size(), 1u);  // pid 11's decision is still held
+  h.transport.set_handled_before_ns(300);         // the kernel side took over at t=300
+  QueuedTask late = Rec(12, 3, 1), fresh = Rec(13, 4, 1);
+  late.enq_ns = 250;
+  fresh.enq_ns = 400;
+  h.transport.Push(late);
+  h.transport.Push(fresh);
+  std::vector<int32_t> sent;
+  for (int i = 0; i < 5; ++i) {
+    h.loop.RunOnce(0);
+    for (const DispatchDecision& d : h.transport.TakeSent()) sent.push_back(d.pid);
+  }
+  EXPECT_EQ(sent, std::vector<int32_t>{13});
+  EXPECT_EQ(h.loop.stats().fallback_stale, 2u);
+}
+
+}  // namespace
+}  // namespace qosland::core

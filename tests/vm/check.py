@@ -347,9 +347,49 @@ def scenario_tags(c, facts, tagged, lines):
              f"libqosland without a running qosland returns QOSLAND_ERR_NOT_RUNNING ({nr.get('set_rc')}, {nr.get('get')})")
 
 
+def scenario_stall(c, facts, tagged, lines):
+    """Issue 5: user space stops; BPF schedules alone and hands back."""
+    c.expect(facts.get("state_while_stopped") == "enabled",
+             f"with qosland's user space stopped, sched_ext stays enabled ({facts.get('state_while_stopped')})")
+    c.expect(facts.get("state_after") == "enabled", f"... and after kill -CONT ({facts.get('state_after')})")
+    dmesg = [l for l in lines if l.startswith("dmesg:")]
+    c.expect(not any("error" in l.lower() or "stall" in l.lower() or "disabl" in l.lower() for l in dmesg),
+             f"dmesg shows no ejection ({len(dmesg)} sched_ext lines)")
+    check_load(c, tagged, "stop")
+    start, before = tagged.get("at_start", {}), tagged.get("before_stop", {})
+    after, end = tagged.get("after_cont", {}), tagged.get("at_end", {})
+    c.expect(before.get("fallback_enters") == "0",
+             f"no fallback while user space was well (fallback_enters={before.get('fallback_enters')}, "
+             f"fallback_ms={before.get('fallback_ms')})")
+    c.expect(num(after, "fallback_enters", 0) >= 1 and num(after, "rescued", 0) > 0,
+             f"BPF took over and took back the waiting tasks (fallback_enters={after.get('fallback_enters')}, "
+             f"rescued={after.get('rescued')})")
+    c.expect(9000 <= num(after, "fallback_ms", 0) <= 12500,
+             f"... for about the 10 s user space was stopped ({after.get('fallback_ms')} ms)")
+    c.expect(end.get("fallback") == "0" and num(end, "user", 0) > num(after, "user", 0),
+             f"after kill -CONT user space decides again (fallback={end.get('fallback')}, user dispatches "
+             f"{after.get('user')} -> {end.get('user')})")
+    c.expect(num(end, "stale", 0) - num(before, "stale", 0) < 100,
+             f"... without a burst of stale decisions ({num(before, 'stale', 0):.0f} -> {num(end, 'stale', 0):.0f})")
+    c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
+
+    check_load(c, tagged, "force")
+    idle, force = tagged.get("idle_frames", {}), tagged.get("force_frames", {})
+    ticks = num(force, "ticks", 1) or 1
+    idle_rate = num(idle, "misses", 0) / max(num(idle, "ticks", 1), 1)
+    c.expect(num(force, "misses", 1e9) <= idle_rate * ticks + 0.10 * ticks,
+             f"--force-fallback: the frame pipeline under {tagged.get('force_hog', {}).get('threads')} hogs misses at "
+             f"most the idle machine's share plus 10% of frames ({force.get('misses')} of {force.get('ticks')}; "
+             f"idle {idle.get('misses')} of {idle.get('ticks')}; p99 {num(force, 'p99_us', 0) / 1000:.1f} ms)")
+    fs = tagged.get("force_stats", {})
+    c.expect(num(fs, "fallback_bpf", 0) > 0 and fs.get("user") == "0",
+             f"... with every decision BPF's (fallback_bpf={fs.get('fallback_bpf')}, user={fs.get('user')})")
+    c.expect(facts.get("force_qosland_rc") == "0", f"--force-fallback: qosland exits 0 ({facts.get('force_qosland_rc')})")
+
+
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames,
              "partial": scenario_partial, "smt": scenario_smt, "hints": scenario_hints,
-             "tags": scenario_tags}
+             "tags": scenario_tags, "stall": scenario_stall}
 
 
 def main():

@@ -10,7 +10,7 @@ out=${2:?usage: mkinitramfs.sh BUILD_DIR OUTPUT}
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,root,scenarios}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/lib,etc,proc,sys,dev,tmp,run,root,scenarios}
 chmod 0755 "$root"  # mktemp made it 0700: users other than root could not reach anything
 chmod 1777 "$root/tmp"
 
@@ -31,6 +31,10 @@ done | sort -u | while read -r lib; do
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
 done
+
+# libqosland, where an installed copy would be (/usr/lib is searched by
+# default): tagself links it without a path into the build tree.
+cp -a "$build"/core/libqosland.so* "$root/usr/lib/"
 
 cp "$here"/guest/*.sh "$root/scenarios/"
 install -m 0755 "$here/guest/init" "$root/init"
