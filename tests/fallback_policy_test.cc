@@ -101,7 +101,7 @@ TEST(FallbackPolicyTest, NobodyIsParkedAmong1000Hogs) {
       EXPECT_GE(t.runs, 3u) << "hog " << i;
       worst_hog = std::max(worst_hog, t.max_wait_ns);
     } else {
-      EXPECT_GT(t.runs, 1000u) << "60 Hz task " << i;
+      EXPECT_GT(t.runs, 200u) << "60 Hz task " << i;  // their fair share, times 4 at most, among 1000 hogs
       worst_periodic = std::max(worst_periodic, t.max_wait_ns);
     }
   }
