@@ -94,6 +94,7 @@ char _license[] SEC("license") = "GPL";
 /* Waiting tasks taken back per ops.dispatch when BPF takes over; with what
  * that call may insert besides, within .dispatch_max_batch. */
 #define RESCUE_BATCH 32
+#define RESCUE_MORE (~0ULL)
 #ifndef CLOCK_MONOTONIC
 #define CLOCK_MONOTONIC 1
 #endif
@@ -163,6 +164,14 @@ struct task_ctx {
 struct watch_timer {
 	struct bpf_timer timer;
 };
+
+/* Per CPU: tasks taken back in the current rescue_waiting() call. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} rescue_count SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -472,13 +481,20 @@ static void nudge_user_space(void)
 	STAT_ADD(nr_nudges, 1);
 }
 
+/* The fallback boost (qosland_deadline.h). A global function: its three
+ * branchy log2s are verified once, not on every path of every caller. */
+__noinline u64 fb_boost16(u64 avg_runtime_ns, u32 wake_hz, u32 block_hz)
+{
+	return qosland_fb_boost16(avg_runtime_ns, wake_hz, block_hz, default_slice_ns);
+}
+
 /* Queues @p by its fallback deadline (BPF schedules it, not user space). */
 static void fallback_enqueue(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
 	u64 now = bpf_ktime_get_ns();
 	u64 avg = tctx->runtime_avg ?: tctx->run_activation;
-	u64 boost = qosland_fb_boost16(avg, qosland_rate_hz(tctx->wake_avg, tctx->last_wake_at, now),
-				       qosland_rate_hz(tctx->block_avg, tctx->last_block_at, now), default_slice_ns);
+	u64 boost = fb_boost16(avg, qosland_rate_hz(tctx->wake_avg, tctx->last_wake_at, now),
+			       qosland_rate_hz(tctx->block_avg, tctx->last_block_at, now));
 	u64 slice = qosland_fb_slice(scx_bpf_nr_cpu_ids(), nr_runnable_all, default_slice_ns);
 	u64 start = qosland_fb_start(tctx->fb_vruntime, fb_vtime_now, slice);
 
@@ -538,19 +554,30 @@ static bool update_fallback(u64 now)
  * queues them by their fallback deadline; what is left waits for the next
  * ops.dispatch, which the kick makes come soon.
  */
-static void rescue_waiting(s32 cpu)
+/*
+ * Takes back up to RESCUE_BATCH tasks that wait in user space's hands and
+ * queues them by their fallback deadline. Returns 1 when some remain (the
+ * next ops.dispatch goes on), 0 when none do. A global function: the
+ * verifier checks it once, on its own, not on every path of ops.dispatch;
+ * and the count lives in a map, so the verifier does not follow each of its
+ * values through the loop.
+ */
+__noinline int rescue_batch(s32 cpu)
 {
 	struct task_struct *p;
 	struct task_ctx *tctx;
-	u32 n = 0;
-	bool more = false;
+	u32 zero = 0;
+	u64 *n = bpf_map_lookup_elem(&rescue_count, &zero);
 
+	if (!n)
+		return 0;
+	*n = 0;
 	bpf_for_each(task, p, NULL, BPF_TASK_ITER_ALL_THREADS) {
 		tctx = bpf_task_storage_get(&task_ctx_stor, p, 0, 0);
 		if (!tctx || !tctx->waiting)
 			continue;
-		if (n >= RESCUE_BATCH) {
-			more = true;
+		if (*n >= RESCUE_BATCH) {
+			*n = RESCUE_MORE;
 			break;
 		}
 		tctx->waiting = false;
@@ -559,8 +586,16 @@ static void rescue_waiting(s32 cpu)
 		STAT_ADD(nr_queued, -1);
 		STAT_ADD(nr_rescued, 1);
 		fallback_enqueue(p, tctx, 0);
-		n++;
+		*n += 1;
 	}
+	return *n == RESCUE_MORE ? 1 : 0;
+}
+
+static void rescue_waiting(s32 cpu)
+{
+	int more = rescue_batch(cpu);
+
+	barrier_var(more);
 	if (more)
 		scx_bpf_kick_cpu(cpu, 0);
 	else
