@@ -46,7 +46,7 @@ std::string Tid() { return std::to_string(gettid()); }
 
 extern "C" {
 
-__attribute__((visibility("default"))) int qosland_set_thread_qos(qosland_qos_class qos) {
+__attribute__((visibility("default"))) int qosland_set_thread_qos(int qos) {
   if (qos < QOSLAND_QOS_USER_INTERACTIVE || qos > QOSLAND_QOS_BACKGROUND) {
     last_error = "not a QoS class";
     return QOSLAND_ERR_INVALID;

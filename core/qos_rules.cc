@@ -131,6 +131,16 @@ Result<std::vector<QosRule>> QosRules::Parse(std::string_view text, std::string_
     const size_t colon = why.find(": ", why.find("parse error"));
     if (colon != std::string::npos) why = why.substr(colon + 2);
     return err.AtLine(line, "not valid JSON: " + why);
+  } catch (const json::exception& e) {
+    // A number too large for a double (out_of_range 406) and the like: no
+    // position from the parser; name the number and find its line.
+    std::string why = e.what();
+    const size_t tick = why.find('\'');
+    const std::string token = tick == std::string::npos ? "" : why.substr(tick + 1, why.find('\'', tick + 1) - tick - 1);
+    const size_t at = token.empty() ? 0 : text.find(token);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at == std::string_view::npos ? 0 : at), '\n'));
+    return err.AtLine(line, "not valid JSON: a number out of range (" +
+                                (token.size() > 24 ? token.substr(0, 24) + "..." : token) + ")");
   }
   if (!doc.is_object()) return err.AtLine(1, "a rules file must be a JSON object");
 

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -141,6 +142,8 @@ Result<TagBook> TagBook::FromJson(std::string_view text, std::string_view name) 
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     return Status::Error(where + ": not JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception&) {  // a number out of range, and the like
+    return Status::Error(where + ": not JSON (a number out of range)");
   }
   if (!doc.is_object() || !doc.contains("tags") || !doc["tags"].is_array()) {
     return Status::Error(where + ": expected an object with a \"tags\" array");
@@ -159,12 +162,15 @@ Result<TagBook> TagBook::FromJson(std::string_view text, std::string_view name) 
     if (!kind || !qos) return Status::Error(bad);
     Tag t{.kind = *kind, .qos = *qos};
     if (j.contains("owner")) {
-      if (!j["owner"].is_number_unsigned()) return Status::Error(bad);
+      if (!j["owner"].is_number_unsigned() || j["owner"].get<uint64_t>() > std::numeric_limits<uid_t>::max()) {
+        return Status::Error(bad);
+      }
       t.owner = j["owner"].get<uid_t>();
     }
     if (ById(*kind)) {
       if (!j.contains("id") || !j["id"].is_number_unsigned() || !j.contains("start") ||
-          !j["start"].is_number_unsigned()) {
+          !j["start"].is_number_unsigned() || j["id"].get<uint64_t>() == 0 ||
+          j["id"].get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int>::max())) {
         return Status::Error(bad);
       }
       t.id = j["id"].get<int>();

@@ -149,7 +149,8 @@ TEST_F(ControlChannel, CooperativeLibrary) {
   EXPECT_EQ(qosland_set_thread_qos(QOSLAND_QOS_BACKGROUND), QOSLAND_ERR_NOT_RUNNING);
   EXPECT_EQ(std::string(qosland_last_error()), "qosland is not running (nothing listens on " + path_ + ")");
   EXPECT_EQ(qosland_get_thread_qos(), QOSLAND_ERR_NOT_RUNNING);
-  EXPECT_EQ(qosland_set_thread_qos(static_cast<qosland_qos_class>(9)), QOSLAND_ERR_INVALID);
+  EXPECT_EQ(qosland_set_thread_qos(9), QOSLAND_ERR_INVALID);
+  EXPECT_EQ(qosland_set_thread_qos(-1), QOSLAND_ERR_INVALID);
 
   const std::string state = (dir_ / "tags.json").string();
   ClassService classes(QosRules{}, {}, {.state_file = state});

@@ -93,6 +93,10 @@ TEST(QosRulesTest, MalformedFilesNameFileAndLine) {
   EXPECT_EQ(ParseError("{\n  \"a\": {\"qos\": \"QOS_FAST\"}\n}"),
             "t.json:2: unknown QoS class 'QOS_FAST' (one of user-interactive, user-initiated, default, "
             "utility, background, or Sched QoS's QOS_* names)");
+  // A number no double holds (found by fuzz_rules: it once escaped as an
+  // exception and would have killed qosland on a bad file).
+  EXPECT_EQ(ParseError("{\n  \"a\": {\"period\": 1e99999}\n}"),
+            "t.json:2: not valid JSON: a number out of range (1e99999)");
   const std::string syntax = ParseError("{\n  \"a\": {\"qos\": \"QOS_UTILITY\",}\n}");
   EXPECT_EQ(syntax.rfind("t.json:2: not valid JSON: ", 0), 0u) << syntax;
   EXPECT_EQ(ParseError("[1, 2]"), "t.json:1: a rules file must be a JSON object");

@@ -127,6 +127,10 @@ TEST(TagBookTest, MalformedStateFile) {
        "tags.json: tag 2 is malformed"},
       {R"({"tags": [{"kind": "comm", "pattern": "a", "qos": "utility", "owner": -1}]})",
        "tags.json: tag 1 is malformed"},
+      {R"({"tags": [{"kind": "pid", "id": 4294967297, "start": 1, "qos": "utility"}]})",
+       "tags.json: tag 1 is malformed"},
+      {R"({"tags": [{"kind": "pid", "id": 1e99999, "start": 1, "qos": "utility"}]})",
+       "tags.json: not JSON (a number out of range)"},
   };
   for (const auto& [text, want] : cases) {
     auto book = TagBook::FromJson(text, "tags.json");

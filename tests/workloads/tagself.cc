@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   }
   const int qos = std::atoi(argv[1]);
   const double seconds = std::atof(argv[2]);
-  const int set_rc = qosland_set_thread_qos(static_cast<qosland_qos_class>(qos));
+  const int set_rc = qosland_set_thread_qos(qos);
   const int get = qosland_get_thread_qos();
   const uint64_t t0 = qosland::workloads::NowNs();
   const uint64_t end = t0 + static_cast<uint64_t>(seconds * 1e9);

@@ -44,8 +44,10 @@ enum {
   QOSLAND_ERR_IO = -5           /* no answer in time, or a garbled one */
 };
 
-/* Tags the calling thread with a class. */
-int qosland_set_thread_qos(qosland_qos_class qos);
+/* Tags the calling thread with a class: one of qosland_qos_class (an int,
+ * so that any value a caller passes is defined behaviour: anything else is
+ * QOSLAND_ERR_INVALID). */
+int qosland_set_thread_qos(int qos);
 /* The calling thread's class as qosland schedules it (a qosland_qos_class,
  * >= 0), from its tag, rules or attributes; or an error (< 0). */
 int qosland_get_thread_qos(void);
