@@ -128,12 +128,16 @@ __u64 cpu_cur_key[MAX_CPUS];
 /* Fallback (see the top of the file). */
 __u64 usersched_beat_ns;     /* written by user space each loop iteration (CLOCK_MONOTONIC) */
 __u64 last_progress_ns;      /* user space read records, sent decisions or beat */
+__u64 wake_pending_ns;       /* since when user space owes a read: a record or nudge that
+				woke it has not been followed by progress; 0: none */
 __u64 last_cons_pos;         /* of the ring "queued", when last seen */
 __s64 nr_waiting;            /* tasks in user space's hands (all CPUs) */
 __u64 fallback_on;           /* BPF schedules on its own now (64 bits: for the compare-and-swap) */
 __u32 rescue_pending;        /* waiting tasks remain to be taken back */
 __u64 fallback_entered_ns;   /* when it last took over; user space drops older records */
 __u64 fb_vtime_now;          /* the fallback deadlines' clock */
+__u64 starve_scan;           /* the timer asks ops.dispatch to look for starving tasks */
+__u64 watch_ticks;
 
 struct task_ctx {
 	u64 cookie;
@@ -468,6 +472,20 @@ static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags)
 	return bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) ? BPF_RB_FORCE_WAKEUP : 0;
 }
 
+static void note_progress(u64 now)
+{
+	if (now > last_progress_ns)
+		last_progress_ns = now;
+	wake_pending_ns = 0;
+}
+
+/* A record or nudge that wakes user space: from now on it owes a read. */
+static void note_wakeup_sent(void)
+{
+	if (!wake_pending_ns)
+		wake_pending_ns = bpf_ktime_get_ns();
+}
+
 /* Wakes user space with a record that names no task. */
 static void nudge_user_space(void)
 {
@@ -478,6 +496,7 @@ static void nudge_user_space(void)
 	__builtin_memset(rec, 0, sizeof(*rec));
 	rec->kind = QOSLAND_REC_NUDGE;
 	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	note_wakeup_sent();
 	STAT_ADD(nr_nudges, 1);
 }
 
@@ -508,21 +527,23 @@ static void fallback_enqueue(struct task_struct *p, struct task_ctx *tctx, u64 e
 	STAT_ADD(nr_fallback_dispatches, 1);
 }
 
-static void note_progress(u64 now)
-{
-	if (now > last_progress_ns)
-		last_progress_ns = now;
-}
-
 /*
- * Looks at user space's health at @now: takes over when tasks have waited
- * stall_ns for a user space that shows no progress, hands back once it does.
- * Returns whether BPF schedules on its own. Several CPUs may run this at
- * once: the compare-and-swaps let one of them switch.
+ * Looks at user space's health at @now: takes over when tasks wait for a
+ * user space that shows no progress, hands back once it does. Returns
+ * whether BPF schedules on its own. Several CPUs may run this at once: the
+ * compare-and-swaps let one of them switch.
+ *
+ * Stalled means: tasks wait for decisions, user space has shown no progress
+ * (read no record, applied no decision, wrote no heartbeat) for stall_ns,
+ * and either it was woken stall_ns ago and has not read since, or nothing
+ * at all has happened for 10 x stall_ns (it read records, then stopped).
+ * Records sent without a wakeup (lazy, see record_wakeup_flags) do not
+ * start the clock: user space rightly sleeps on them while the CPUs have
+ * decided work.
  */
 static bool update_fallback(u64 now)
 {
-	u64 cons, beat;
+	u64 cons, beat, woken;
 
 	if (force_fallback)
 		return true;
@@ -532,15 +553,20 @@ static bool update_fallback(u64 now)
 		note_progress(now);
 	}
 	beat = usersched_beat_ns;
-	if (beat > last_progress_ns && beat <= now)
+	if (beat > last_progress_ns && beat <= now) {
 		last_progress_ns = beat;
+		if (beat > wake_pending_ns)  /* it came back from its wait after the wakeup */
+			wake_pending_ns = 0;
+	}
 	if (fallback_on) {
 		if (last_progress_ns > fallback_entered_ns &&
 		    __sync_val_compare_and_swap(&fallback_on, 1ULL, 0ULL) == 1)
 			STAT_ADD(fallback_ns, now - fallback_entered_ns);
 		return fallback_on;
 	}
+	woken = wake_pending_ns;
 	if (nr_waiting > 0 && now > last_progress_ns + stall_ns &&
+	    ((woken && now > woken + stall_ns) || now > last_progress_ns + 10 * stall_ns) &&
 	    __sync_val_compare_and_swap(&fallback_on, 0ULL, 1ULL) == 0) {
 		fallback_entered_ns = now;
 		rescue_pending = 1;
@@ -669,6 +695,8 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (rb_flags == BPF_RB_NO_WAKEUP)  /* counted once sent, not when congested */
 		STAT_ADD(nr_lazy_records, 1);
+	else
+		note_wakeup_sent();
 	STAT_ADD(nr_sent, 1);
 	STAT_ADD(nr_queued, 1);
 }
@@ -815,6 +843,15 @@ static u64 dsq_head_vtime(u64 dsq_id)
 	return vtime;
 }
 
+/* Consecutive dispatches from BPF's own DSQs, per CPU (see qosland_dispatch). */
+#define BPF_STREAK_MAX 4
+__u32 bpf_streak[MAX_CPUS];
+
+static bool move_bpf_owned(void)
+{
+	return scx_bpf_dsq_move_to_local(FALLBACK_DSQ) || scx_bpf_dsq_move_to_local(BPF_DSQ);
+}
+
 /* Moves the earlier head of this CPU's own DSQ and the shared one (both in
  * user space's order) to the local DSQ. */
 static bool move_user_decided(s32 cpu)
@@ -824,12 +861,44 @@ static bool move_user_decided(s32 cpu)
 	return scx_bpf_dsq_move_to_local(SHARED_DSQ) || scx_bpf_dsq_move_to_local(cpu);
 }
 
+/*
+ * Whatever a policy decides, no task waits in a user-decided DSQ for more
+ * than STARVE_NS: a task that has waited that long since it became runnable
+ * is moved to this CPU at once. A policy's own bound may be far larger
+ * (qos, with hundreds of tasks that wake one another beside CPU hogs,
+ * starved a hog for over 7 s: the watchdog ejected qosland at 5 s). Looked
+ * for every STARVE_SCAN_NS, by the timer's request, on one CPU: a scan of
+ * the shared DSQ and of this CPU's own. A global function: the verifier
+ * checks it once. Returns 1 when it moved a task.
+ */
+#define STARVE_NS (1000ULL * 1000 * 1000)
+#define STARVE_SCAN_NS (250ULL * 1000 * 1000)
+#define BPF_FOR_EACH_ITER (&___it)
+
+__noinline int run_starved(s32 cpu, u64 dsq_id, u64 now)
+{
+	struct task_struct *p;
+	struct task_ctx *tctx;
+
+	bpf_for_each(scx_dsq, p, dsq_id, 0) {
+		tctx = bpf_task_storage_get(&task_ctx_stor, p, 0, 0);
+		if (!tctx || now < tctx->enq_at + STARVE_NS || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			continue;
+		if (scx_bpf_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0)) {
+			STAT_ADD(nr_starved, 1);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct drain_ctx dctx = {};
 	u64 now = bpf_ktime_get_ns();
 	bool alone = update_fallback(now);
 	long drained;
+	u32 si;
 
 	if (rescue_pending) {
 		/* Uses this call's dispatch slots: decisions wait for the next. */
@@ -843,16 +912,43 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 			scx_bpf_kick_cpu(cpu, 0);
 	}
 
-	if (scx_bpf_dsq_move_to_local(FALLBACK_DSQ))
-		return;
+	if (starve_scan && __sync_val_compare_and_swap(&starve_scan, 1ULL, 0ULL) == 1) {
+		int moved = run_starved(cpu, SHARED_DSQ, now);
+
+		barrier_var(moved);
+		if (!moved)
+			moved = run_starved(cpu, cpu, now);
+		barrier_var(moved);
+		if (moved) {
+			starve_scan = 1;  /* there may be more: look again next time */
+			return;
+		}
+	}
 	if (alone) {
-		/* What user space decided before it stalled, then BPF's own. */
-		if (!move_user_decided(cpu))
+		/* Kernel threads, what user space decided before it stalled, then
+		 * BPF's own. */
+		if (!scx_bpf_dsq_move_to_local(FALLBACK_DSQ) && !move_user_decided(cpu))
 			scx_bpf_dsq_move_to_local(BPF_DSQ);
 		return;
 	}
-	/* Back from a fallback: what BPF queued has waited longest. */
-	if (scx_bpf_dsq_move_to_local(BPF_DSQ) || move_user_decided(cpu))
+	/*
+	 * BPF's own queues first (kernel threads, tasks that found the ring
+	 * full, what a fallback left), as they must not wait or have waited
+	 * longest; but at most BPF_STREAK_MAX in a row on a CPU while
+	 * user-decided tasks wait: a flood of tasks waking one another through
+	 * a full ring once starved a hog past the watchdog's 5 s.
+	 */
+	if (!cpu_index(cpu, &si))
+		si = 0;  /* a CPU id past MAX_CPUS cannot run qosland (ops.init refused) */
+	if (bpf_streak[si & (MAX_CPUS - 1)] < BPF_STREAK_MAX && move_bpf_owned()) {
+		bpf_streak[si & (MAX_CPUS - 1)] += 1;
+		return;
+	}
+	if (move_user_decided(cpu)) {
+		bpf_streak[si & (MAX_CPUS - 1)] = 0;
+		return;
+	}
+	if (move_bpf_owned())
 		return;
 	/* Nothing decided for this CPU: user space must not sleep on records
 	 * sent without a wakeup (see record_wakeup_flags). */
@@ -993,6 +1089,11 @@ static u64 watch_period_ns(void)
 
 static int watch_fn(void *map, int *key, struct bpf_timer *timer)
 {
+	watch_ticks++;
+	if (watch_ticks * watch_period_ns() >= STARVE_SCAN_NS) {
+		watch_ticks = 0;
+		starve_scan = 1;
+	}
 	if (!force_fallback && update_fallback(bpf_ktime_get_ns()) && rescue_pending)
 		/* Waiting tasks to take back: make this CPU run ops.dispatch. */
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);

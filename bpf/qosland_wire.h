@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 5
+#define QOSLAND_WIRE_VERSION 6
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -122,6 +122,7 @@ struct qosland_bpf_stats {
 	__u64 fallback_ns;        /* time it scheduled alone, counted when it hands back */
 	__u64 nr_fallback_dispatches; /* tasks it queued by its own deadline */
 	__u64 nr_rescued;         /* tasks taken back from user space when it took over */
+	__u64 nr_starved;         /* tasks BPF ran because they had waited a second (policy bound) */
 };
 
 /* Filled by ops.exit; user space reads it when the kernel ejects qosland. */

@@ -26,6 +26,7 @@ BpfStats BpfStats::operator-(const BpfStats& e) const {
   d.fallback_ns -= e.fallback_ns;
   d.fallback_dispatches -= e.fallback_dispatches;
   d.rescued -= e.rescued;
+  d.starved -= e.starved;
   for (size_t i = 0; i < d.decision_delay_hist.size(); ++i) {
     d.decision_delay_hist[i] -= e.decision_delay_hist[i];
   }
@@ -56,7 +57,7 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 "t=%.1f runnable=%lld queued=%lld user=%llu bpf=%llu idle=%llu idle_prev=%llu "
                 "idle_core=%llu idle_any=%llu kthread=%llu "
                 "congested=%llu self=%llu self_moved=%llu lazy=%llu nudge=%llu stale=%llu preempt=%llu "
-                "fallback=%d fallback_ms=%llu fallback_enters=%llu fallback_bpf=%llu rescued=%llu "
+                "fallback=%d fallback_ms=%llu fallback_enters=%llu fallback_bpf=%llu rescued=%llu starved=%llu "
                 "faults=%llu user_share=%.1f%% delay_p99_us=%llu",
                 s.uptime_s, static_cast<long long>(s.bpf.runnable),
                 static_cast<long long>(s.bpf.queued),
@@ -78,6 +79,7 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 static_cast<unsigned long long>(s.bpf.fallback_enters),
                 static_cast<unsigned long long>(s.bpf.fallback_dispatches),
                 static_cast<unsigned long long>(s.bpf.rescued),
+                static_cast<unsigned long long>(s.bpf.starved),
                 static_cast<unsigned long long>(s.page_faults), 100.0 * UserShare(s.bpf),
                 static_cast<unsigned long long>(s.interval.DecisionDelayQuantileUs(0.99)));
   return buf;

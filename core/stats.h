@@ -30,6 +30,7 @@ struct BpfStats {
   uint64_t fallback_ns = 0;         // time it scheduled alone (the current spell included)
   uint64_t fallback_dispatches = 0; // BPF: queued by its own deadline (fallback)
   uint64_t rescued = 0;             // tasks taken back from user space on takeover
+  uint64_t starved = 0;             // BPF: run because they had waited a second (policy bound)
   int64_t runnable = 0;             // gauge
   int64_t queued = 0;               // gauge: waiting for a user-space decision
   bool fallback = false;            // gauge: BPF schedules alone now
@@ -40,7 +41,7 @@ struct BpfStats {
   // Dispatches of other tasks decided by BPF (the scheduler's own threads
   // are not counted: they are not workload).
   uint64_t bpf_dispatches() const {
-    return idle_dispatches + kthread_dispatches + congested + fallback_dispatches;
+    return idle_dispatches + kthread_dispatches + congested + fallback_dispatches + starved;
   }
   BpfStats operator-(const BpfStats& earlier) const;
   // Upper bound, in microseconds, of the q-quantile of the decision delay

@@ -396,9 +396,54 @@ def scenario_stall(c, facts, tagged, lines):
     c.expect(facts.get("force_qosland_rc") == "0", f"--force-fallback: qosland exits 0 ({facts.get('force_qosland_rc')})")
 
 
+def scenario_flood(c, facts, tagged, lines):
+    """Issue 5: a flood of short-lived tasks through a one-page ring: nothing is lost."""
+    sp = tagged.get("flood_spawner", {})
+    spawned, reaped = num(sp, "spawned", 0), num(sp, "reaped", -1)
+    c.expect(facts.get("hackbench_rc") == "0", f"hackbench ran to its end ({facts.get('hackbench_rc')})")
+    c.expect(facts.get("spawner_rc") == "0" and spawned > 0 and spawned == reaped and sp.get("failed") == "0",
+             f"every spawned process completed ({sp.get('spawned')} spawned, {sp.get('reaped')} reaped, "
+             f"{sp.get('failed')} failed)")
+    hog = tagged.get("flood_hog", {})
+    c.expect(facts.get("hog_rc") == "0" and num(hog, "starved", 1) == 0,
+             f"every hog ran in every 5 s window ({hog.get('starved')} of {hog.get('threads')} missed one)")
+    before, after = tagged.get("stats_before", {}), tagged.get("stats_after", {})
+    congested = num(after, "congested", 0) - num(before, "congested", 0)
+    c.expect(congested > 0, f"the one-page ring filled up and BPF dispatched those tasks itself (congested +{congested:.0f})")
+    c.expect(facts.get("state_after") == "enabled" and facts.get("qosland_rc") == "0",
+             f"qosland kept scheduling and exits 0 ({facts.get('state_after')}, {facts.get('qosland_rc')})")
+    print(f"  figures: {spawned:.0f} processes in 20 s, congested {congested:.0f}, run by the starvation guard "
+          f"{after.get('starved')}, user share {after.get('user_share')}")
+
+
+def scenario_restarts(c, facts, tagged, lines):
+    """Issue 5: 20 starts and stops under load leave nothing behind."""
+    c.expect(facts.get("clean_runs") == "20", f"20 runs in a row enabled and disabled cleanly ({facts.get('clean_runs')})")
+    c.expect(num(facts, "progs_during", 0) > num(facts, "progs_before", 0),
+             f"bpftool sees qosland's programs while it runs ({facts.get('progs_before')} before, "
+             f"{facts.get('progs_during')} during)")
+    c.expect(facts.get("progs_before") is not None and facts.get("progs_after") == facts.get("progs_before"),
+             f"BPF programs back to the baseline ({facts.get('progs_before')} -> {facts.get('progs_after')})")
+    c.expect(facts.get("maps_before") is not None and facts.get("maps_after") == facts.get("maps_before"),
+             f"BPF maps back to the baseline ({facts.get('maps_before')} -> {facts.get('maps_after')})")
+    c.expect(facts.get("state_end") == "disabled", f"sched_ext is disabled at the end ({facts.get('state_end')})")
+
+
+def scenario_health(c, facts, tagged, lines):
+    """Issue 5: no page faults in qosland's threads in steady state."""
+    warm, end = tagged.get("faults_warm", {}), tagged.get("faults_end", {})
+    c.expect(num(warm, "threads", 0) >= 2, f"qosland's threads were read ({warm.get('threads')})")
+    c.expect(num(warm, "minor", -1) >= 0 and warm.get("minor") == end.get("minor") and warm.get("major") == end.get("major"),
+             f"no minor or major faults in 20 s of hogs after warm-up (minor {warm.get('minor')} -> {end.get('minor')}, "
+             f"major {warm.get('major')} -> {end.get('major')})")
+    check_load(c, tagged, "load")
+    c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 ({facts.get('qosland_rc')})")
+
+
 SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames,
              "partial": scenario_partial, "smt": scenario_smt, "hints": scenario_hints,
-             "tags": scenario_tags, "stall": scenario_stall}
+             "tags": scenario_tags, "stall": scenario_stall, "flood": scenario_flood,
+             "restarts": scenario_restarts, "health": scenario_health}
 
 
 def main():
