@@ -137,6 +137,7 @@ __u32 rescue_pending;        /* waiting tasks remain to be taken back */
 __u64 fallback_entered_ns;   /* when it last took over; user space drops older records */
 __u64 fb_vtime_now;          /* the fallback deadlines' clock */
 __u64 starve_scan;           /* the timer asks ops.dispatch to look for starving tasks */
+__u64 enabled_at_ns;         /* ops.init: no takeover in the first STALL_GRACE_NS */
 __u64 watch_ticks;
 
 struct task_ctx {
@@ -541,6 +542,11 @@ static void fallback_enqueue(struct task_struct *p, struct task_ctx *tctx, u64 e
  * start the clock: user space rightly sleeps on them while the CPUs have
  * decided work.
  */
+/* While the kernel switches every task over (seconds in an emulator), user
+ * space competes with the switch itself: no takeover in that time (a CI
+ * run once fell back for 8 ms there). */
+#define STALL_GRACE_NS (2000ULL * 1000 * 1000)
+
 static bool update_fallback(u64 now)
 {
 	u64 cons, beat, woken;
@@ -565,7 +571,7 @@ static bool update_fallback(u64 now)
 		return fallback_on;
 	}
 	woken = wake_pending_ns;
-	if (nr_waiting > 0 && now > last_progress_ns + stall_ns &&
+	if (nr_waiting > 0 && now > enabled_at_ns + STALL_GRACE_NS && now > last_progress_ns + stall_ns &&
 	    ((woken && now > woken + stall_ns) || now > last_progress_ns + 10 * stall_ns) &&
 	    __sync_val_compare_and_swap(&fallback_on, 0ULL, 1ULL) == 0) {
 		fallback_entered_ns = now;
@@ -1127,6 +1133,7 @@ s32 QOSLAND_OPS_SLEEPABLE(qosland_init)
 
 	if (nr_cpus > MAX_CPUS || nr_llcs > MAX_CPUS)
 		return -E2BIG;
+	enabled_at_ns = bpf_ktime_get_ns();
 	/* Open-coded iterators: the verifier need not walk every CPU. */
 	bpf_for(i, 0, nr_cpus) {
 		err = scx_bpf_create_dsq(i, -1);
