@@ -36,6 +36,9 @@ wait_enabled() {
 }
 
 start_qosland() {
+  # Runtime tags persist across runs (/var/lib/qosland/tags.json): a scenario
+  # that sets them (tags) removes them; no other scenario starts with any.
+  [ "$SCENARIO" = tags ] || rm -f /var/lib/qosland/tags.json
   qosland "$@" > "$QLOG" 2>&1 &
   QPID=$!
 }

@@ -7,7 +7,22 @@
 . "$(dirname "$0")/lib.sh"
 progs() { bpftool prog show 2>/dev/null | grep -c '^[0-9]*:'; }
 maps() { bpftool map show 2>/dev/null | grep -c '^[0-9]*:'; }
+# settle: the kernel frees a scheduler's maps some time after it is gone
+# (an earlier scenario's may still be going): wait until both counts hold
+# still for a second (15 s at most).
+settle() {
+  last="" n=0
+  while [ $n -lt 15 ]; do
+    now="$(progs) $(maps)"
+    [ "$now" = "$last" ] && return
+    last=$now
+    n=$((n + 1))
+    sleep 1
+  done
+}
 bpftool prog show > /tmp/bpftool.out 2>&1 || say "bpftool_failed: $(head -n 1 /tmp/bpftool.out)"
+wait_state disabled 30
+settle
 say "progs_before=$(progs)"
 say "maps_before=$(maps)"
 hog --threads "$NPROC" --seconds 900 > /tmp/restarts.hog 2>&1 &
@@ -35,7 +50,7 @@ say "clean_runs=$ok"
 say "restarts_ms=$(( $(now_ms) - t0 ))"
 kill "$HOG_PID" 2>/dev/null
 wait "$HOG_PID" 2>/dev/null
-sleep 1
+settle
 say "progs_after=$(progs)"
 say "maps_after=$(maps)"
 say "state_end=$(cat $SE/state)"

@@ -92,9 +92,12 @@ wait_load ui
 qosland qos set --comm frame_pipeline background > /dev/null 2>&1
 start_load 20 bg
 wait_load bg
+qosland qos clear --comm frame_pipeline > /dev/null 2>&1
 stop_qosland INT
 say "qosland_rc=$QRC"
 wait_state disabled 30
+# Tags outlive qosland by design: leave none for the scenarios that follow.
+rm -f /var/lib/qosland/tags.json
 
 # Without a running qosland: one clear error, and libqosland's error code.
 qosland qos set --pid 1 background > /tmp/norun.out 2>&1
