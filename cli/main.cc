@@ -7,13 +7,16 @@
 // them back.
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -146,6 +149,14 @@ int Run(const RunOptions& o) {
 
   if (auto st = core::CheckCanLoad(core::kSchedExtSysfs, geteuid() == 0, KernelRelease()); !st.ok()) {
     return Fail(st.message());
+  }
+  // Until it is enabled, qosland runs under the default scheduler, and most of
+  // its start-up is the verifier's work in our own thread: at nice 0 among
+  // 8 x nproc CPU hogs that takes minutes. The scheduler comes first
+  // (threads started later inherit this; once enabled, BPF runs them anyway).
+  if (setpriority(PRIO_PROCESS, 0, -20) != 0) {
+    spdlog::warn("could not raise qosland's own priority ({}); start-up may be slow on a busy machine",
+                 std::strerror(errno));
   }
   const RulesPaths paths = RulesPathsOf(o.rules);
   auto rules = LoadRules(paths);

@@ -89,9 +89,18 @@ def scenario_a(c, facts, tagged, lines):
     check_load(c, tagged, "load")
     c.expect(facts.get("load_hog_rc") == "0" and facts.get("load_frames_rc") == "0", "the workload exited 0")
     before, after = tagged.get("stats_before", {}), tagged.get("stats_after", {})
-    c.expect(after.get("fallback_enters") == "0",
-             f"BPF never had to schedule alone under load (fallback_enters={after.get('fallback_enters')}, "
-             f"fallback_ms={after.get('fallback_ms')})")
+    if facts.get("boot_tcg") == "multi":
+        c.expect(after.get("fallback_enters") == "0",
+                 f"BPF never had to schedule alone under load (fallback_enters={after.get('fallback_enters')}, "
+                 f"fallback_ms={after.get('fallback_ms')})")
+    else:
+        # One host thread runs every vCPU in turn, and a vCPU may wait up to
+        # 100 ms for its turn: then user space really does not run, and
+        # BPF taking over is the fallback doing its job. It must stay rare.
+        c.expect(num(after, "fallback_ms", 0) <= 200 and num(after, "fallback_enters", 0) <= 3,
+                 f"BPF scheduled alone for at most 1% of the 20 s load, in at most 3 episodes, where the emulator "
+                 f"ran every vCPU on one thread (fallback_enters={after.get('fallback_enters')}, "
+                 f"fallback_ms={after.get('fallback_ms')})")
     share, du, db = user_share_between(before, after)
     c.expect("user" in after, "qosland printed status lines with the user/BPF split")
     c.expect(share >= 0.80, f"at least 80% of dispatches decided in user space under load ({100 * share:.1f}%: user {du:.0f}, bpf {db:.0f})")
@@ -407,12 +416,17 @@ def scenario_flood(c, facts, tagged, lines):
     hog = tagged.get("flood_hog", {})
     c.expect(facts.get("hog_rc") == "0" and num(hog, "starved", 1) == 0,
              f"every hog ran in every 5 s window ({hog.get('starved')} of {hog.get('threads')} missed one)")
+    fr = tagged.get("flood_frames", {})
+    c.expect(facts.get("frames_rc") == "0" and num(fr, "done", 0) > 0 and num(fr, "starved", 1) == 0,
+             f"the frame pipeline kept producing frames, every thread in every 5 s window "
+             f"({fr.get('done')} of {fr.get('ticks')} frames, {fr.get('starved')} threads missed a window)")
     before, after = tagged.get("stats_before", {}), tagged.get("stats_after", {})
     congested = num(after, "congested", 0) - num(before, "congested", 0)
     c.expect(congested > 0, f"the one-page ring filled up and BPF dispatched those tasks itself (congested +{congested:.0f})")
     c.expect(facts.get("state_after") == "enabled" and facts.get("qosland_rc") == "0",
              f"qosland kept scheduling and exits 0 ({facts.get('state_after')}, {facts.get('qosland_rc')})")
-    print(f"  figures: {spawned:.0f} processes in 20 s, congested {congested:.0f}, run by the starvation guard "
+    print(f"  figures: {spawned:.0f} processes in 20 s, frames {fr.get('done')} of {fr.get('ticks')} "
+          f"(misses {fr.get('misses')}), congested {congested:.0f}, run by the starvation guard "
           f"{after.get('starved')}, user share {after.get('user_share')}")
 
 
@@ -429,6 +443,15 @@ def scenario_restarts(c, facts, tagged, lines):
     c.expect(facts.get("maps_before") is not None and num(facts, "maps_after", 1e9) <= num(facts, "maps_before", -1),
              f"no BPF map left behind ({facts.get('maps_before')} before -> {facts.get('maps_after')} after)")
     c.expect(facts.get("state_end") == "disabled", f"sched_ext is disabled at the end ({facts.get('state_end')})")
+    hog, fr = tagged.get("restarts_hog", {}), tagged.get("restarts_frames", {})
+    c.expect(facts.get("hog_rc") == "0" and num(hog, "windows", 0) >= 1 and num(hog, "starved", 1) == 0,
+             f"every hog ran in every 5 s window throughout ({hog.get('starved')} of {hog.get('threads')} "
+             f"missed one of {hog.get('windows')})")
+    c.expect(facts.get("frames_rc") == "0" and num(fr, "done", 0) > 0 and num(fr, "starved", 1) == 0,
+             f"the frame pipeline kept producing frames, every thread in every 5 s window "
+             f"({fr.get('done')} of {fr.get('ticks')} frames, {fr.get('starved')} threads missed a window)")
+    print(f"  figures: 20 runs in {num(facts, 'restarts_ms', 0) / 1000:.0f} s under {hog.get('threads')} hogs, "
+          f"frames {fr.get('done')} of {fr.get('ticks')} (misses {fr.get('misses')})")
 
 
 def scenario_health(c, facts, tagged, lines):
@@ -465,6 +488,8 @@ def main():
         print(f"FAIL: scenario {scenario} did not run to its end in {path}")
         return 1
     facts, tagged, lines = parse(text, scenario)
+    for k, v in re.findall(r"(\w+)=(\S+)", boot.group(1) if boot else ""):
+        facts.setdefault(f"boot_{k}", v)
     c = Checker(scenario)
     SCENARIOS[scenario](c, facts, tagged, lines)
     if c.failures:

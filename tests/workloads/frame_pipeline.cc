@@ -11,6 +11,7 @@
 //
 //   frame_pipeline --calibrate                  # on an idle machine
 //   frame_pipeline --seconds S --loops-per-ms L [--period-us P]
+//   (SIGTERM or SIGINT ends it early, with results over the time it ran)
 //
 // CPU work is calibrated where the pipeline runs (in the VM), never on the host.
 //
@@ -91,7 +92,7 @@ void Wait(sem_t* s) {
 void TimerThread(Pipeline& p, uint64_t end_ns) {
   Name(kTimer);
   uint64_t next = p.start_ns + p.period_ns;
-  while (next <= end_ns) {
+  while (next <= end_ns && !EndEarly()) {
     timespec ts{static_cast<time_t>(next / 1'000'000'000ull), static_cast<long>(next % 1'000'000'000ull)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {
     }
@@ -240,6 +241,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: frame_pipeline --calibrate | --seconds S --loops-per-ms L [--period-us P]\n");
     return 2;
   }
+  EndEarlyOnSignal();
   Pipeline p;
   p.loops_per_ms = loops_per_ms;
   p.period_ns = period_us * 1000;
@@ -268,7 +270,8 @@ int main(int argc, char** argv) {
   std::sort(sorted.begin(), sorted.end());
   uint64_t late = 0;
   for (uint64_t l : sorted) late += l > p.period_ns ? 1 : 0;
-  const int full_windows = static_cast<int>(seconds * 1e9 / kWindowNs);
+  const uint64_t ran_ns = std::min(NowNs(), end_ns) - p.start_ns;
+  const int full_windows = static_cast<int>(ran_ns / kWindowNs);
   int starved = 0;
   std::string starved_names;
   for (int t = 0; t < kNrThreads; ++t) {

@@ -1,5 +1,5 @@
 // hog: CPU hogs that count their loop iterations.
-//   hog --threads N --seconds S
+//   hog --threads N --seconds S   (SIGTERM or SIGINT: results so far)
 // Prints one line: threads, iterations, hog throughput (iterations per second
 // over all hogs), and how many hogs missed a 5 s window (starved).
 #include <unistd.h>
@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: hog --threads N --seconds S\n");
     return 2;
   }
+  EndEarlyOnSignal();
   std::vector<std::unique_ptr<Hog>> hogs;
   for (int i = 0; i < threads; ++i) hogs.push_back(std::make_unique<Hog>());
   std::atomic<bool> stop{false};
@@ -55,12 +56,12 @@ int main(int argc, char** argv) {
     });
   }
   const uint64_t end = start + static_cast<uint64_t>(seconds * 1e9);
-  while (NowNs() < end) usleep(static_cast<useconds_t>(std::min<uint64_t>((end - NowNs()) / 1000 + 1, 100'000)));
+  while (NowNs() < end && !EndEarly()) usleep(static_cast<useconds_t>(std::min<uint64_t>((end - NowNs()) / 1000 + 1, 100'000)));
   stop = true;
   const double elapsed = static_cast<double>(NowNs() - start) / 1e9;
   for (auto& t : pool) t.join();
 
-  const int full_windows = static_cast<int>(seconds * 1e9 / kWindowNs);
+  const int full_windows = static_cast<int>(elapsed * 1e9 / kWindowNs);
   uint64_t total = 0;
   int starved = 0;
   for (auto& h : hogs) {

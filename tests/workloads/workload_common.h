@@ -3,6 +3,7 @@
 #ifndef QOSLAND_TESTS_WORKLOADS_WORKLOAD_COMMON_H_
 #define QOSLAND_TESTS_WORKLOADS_WORKLOAD_COMMON_H_
 
+#include <signal.h>
 #include <time.h>
 
 #include <algorithm>
@@ -16,6 +17,17 @@ inline uint64_t NowNs() {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
+
+// SIGTERM or SIGINT ends a run early, with its results over the time it ran
+// (for scenarios that cannot know in advance how long the load must last).
+inline std::atomic<bool> g_end_early{false};
+inline void EndEarlyOnSignal() {
+  struct sigaction sa = {};
+  sa.sa_handler = [](int) { g_end_early.store(true, std::memory_order_relaxed); };
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+}
+inline bool EndEarly() { return g_end_early.load(std::memory_order_relaxed); }
 
 // One hog iteration (hog, tagself): their iterations per second compare.
 inline constexpr uint64_t kHogLoopsPerIteration = 20'000;

@@ -1,9 +1,8 @@
 # Scenario restarts: qosland started and stopped 20 times in a row under
-# load (one hog per CPU: with 8 x nproc of them the default scheduler gives
-# qosland's own start-up, the verifier's work, a seventeenth of the
-# emulated CPUs, and 20 runs would take a quarter of an hour): each run
-# enables and then disables cleanly, nothing gets stuck, and the kernel
-# holds no more BPF programs or maps afterwards than before the first run.
+# 8 x nproc hogs and the frame pipeline: each run enables and then disables
+# cleanly, nothing gets stuck, every hog and frame thread runs throughout,
+# and the kernel holds no more BPF programs or maps afterwards than before
+# the first run.
 . "$(dirname "$0")/lib.sh"
 progs() { bpftool prog show 2>/dev/null | grep -c '^[0-9]*:'; }
 maps() { bpftool map show 2>/dev/null | grep -c '^[0-9]*:'; }
@@ -25,8 +24,12 @@ wait_state disabled 30
 settle
 say "progs_before=$(progs)"
 say "maps_before=$(maps)"
-hog --threads "$NPROC" --seconds 900 > /tmp/restarts.hog 2>&1 &
+# The load lasts as long as the restarts do: SIGTERM ends both with their
+# results so far.
+hog --threads "$HOGS" --seconds 900 > /tmp/restarts.hog 2>&1 &
 HOG_PID=$!
+frame_pipeline --seconds 900 --loops-per-ms "$LOOPS_PER_MS" > /tmp/restarts.frames 2>&1 &
+FRAMES_PID=$!
 ok=0
 t0=$(now_ms)
 for run in $(seq 1 20); do
@@ -48,8 +51,13 @@ for run in $(seq 1 20); do
 done
 say "clean_runs=$ok"
 say "restarts_ms=$(( $(now_ms) - t0 ))"
-kill "$HOG_PID" 2>/dev/null
-wait "$HOG_PID" 2>/dev/null
+kill -TERM "$HOG_PID" "$FRAMES_PID" 2>/dev/null
+wait_pid "$HOG_PID" 60
+say "hog_rc=$WRC"
+wait_pid "$FRAMES_PID" 60
+say "frames_rc=$WRC"
+say_file restarts /tmp/restarts.hog
+say_file restarts /tmp/restarts.frames
 settle
 say "progs_after=$(progs)"
 say "maps_after=$(maps)"
