@@ -13,13 +13,18 @@
 namespace qosland::bpf {
 
 core::Result<std::unique_ptr<BpfTransport>> BpfTransport::Create(const BpfScheduler& scheduler) {
+  auto t = CreateForRings(scheduler.queued_ring_fd(), scheduler.dispatch_ring_fd());
+  if (t.ok()) (*t)->scheduler_ = &scheduler;
+  return t;
+}
+
+core::Result<std::unique_ptr<BpfTransport>> BpfTransport::CreateForRings(int queued_ring_fd, int dispatch_ring_fd) {
   std::unique_ptr<BpfTransport> t(new BpfTransport());
-  t->scheduler_ = &scheduler;
-  t->queued_ = ring_buffer__new(scheduler.queued_ring_fd(), &BpfTransport::OnRecord, t.get(), nullptr);
+  t->queued_ = ring_buffer__new(queued_ring_fd, &BpfTransport::OnRecord, t.get(), nullptr);
   if (!t->queued_) {
     return core::Status::Error(std::string("could not map the BPF ring buffer: ") + std::strerror(errno));
   }
-  t->dispatched_ = user_ring_buffer__new(scheduler.dispatch_ring_fd(), nullptr);
+  t->dispatched_ = user_ring_buffer__new(dispatch_ring_fd, nullptr);
   if (!t->dispatched_) {
     return core::Status::Error(std::string("could not map the BPF user ring buffer: ") +
                                std::strerror(errno));
@@ -34,12 +39,11 @@ BpfTransport::~BpfTransport() {
 
 int BpfTransport::OnRecord(void* ctx, void* data, size_t size) {
   auto* self = static_cast<BpfTransport*>(ctx);
-  const auto task = core::DecodeQueued(std::span(static_cast<const std::byte*>(data), size));
-  if (!task) {
+  if (!core::DecodeQueued(std::span(static_cast<const std::byte*>(data), size), &self->scratch_)) {
     ++self->bad_records_;
     return 0;
   }
-  self->sink_->OnQueued(*task);
+  self->sink_->OnQueued(self->scratch_);
   return 0;
 }
 
@@ -47,9 +51,9 @@ int BpfTransport::Poll(int timeout_ms, core::QueuedSink& sink) {
   sink_ = &sink;
   // Alive, before and after a wait that may be long: BPF takes over only
   // from a user space that stopped beating (bpf/qosland.bpf.c).
-  scheduler_->Heartbeat();
+  if (scheduler_) scheduler_->Heartbeat();
   const int n = timeout_ms == 0 ? ring_buffer__consume(queued_) : ring_buffer__poll(queued_, timeout_ms);
-  if (timeout_ms != 0) scheduler_->Heartbeat();
+  if (timeout_ms != 0 && scheduler_) scheduler_->Heartbeat();
   sink_ = nullptr;
   return n;
 }

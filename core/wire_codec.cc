@@ -37,16 +37,16 @@ static_assert(offsetof(qosland_dispatch, vtime) == 32);
 static_assert(sizeof(qosland_bpf_stats) == (22 + QOSLAND_DELAY_BUCKETS) * 8);
 static_assert(QOSLAND_DELAY_BUCKETS == std::tuple_size_v<decltype(BpfStats::decision_delay_hist)>);
 
-std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
-  if (record.size() != sizeof(qosland_queued)) return std::nullopt;
+bool DecodeQueued(std::span<const std::byte> record, QueuedTask* out) {
+  if (record.size() != sizeof(qosland_queued)) return false;
   qosland_queued w;
   std::memcpy(&w, record.data(), sizeof(w));  // ring records are only 8-byte aligned by contract
-  QueuedTask t;
+  QueuedTask& t = *out;
   switch (w.kind) {
     case QOSLAND_REC_QUEUED: t.kind = QueuedTask::Kind::kQueued; break;
     case QOSLAND_REC_EXIT: t.kind = QueuedTask::Kind::kExit; break;
-    case QOSLAND_REC_NUDGE: t.kind = QueuedTask::Kind::kNudge; return t;
-    default: return std::nullopt;
+    case QOSLAND_REC_NUDGE: t = QueuedTask{.kind = QueuedTask::Kind::kNudge}; return true;
+    default: return false;
   }
   t.pid = w.pid;
   t.tgid = w.tgid;
@@ -62,6 +62,8 @@ std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   t.nice = static_cast<int8_t>(static_cast<uint8_t>(w.flags >> QOSLAND_QF_NICE_SHIFT));
   if (const uint32_t u = (w.flags >> QOSLAND_QF_UCLAMP_SHIFT) & 0xff; u != 0) {
     t.uclamp_max = static_cast<uint16_t>(std::min<uint32_t>((u - 1) << 3, 1024));
+  } else {
+    t.uclamp_max.reset();
   }
   t.avg_runtime_ns = w.avg_runtime_ns;
   t.slept_ns = w.slept_ns;
@@ -70,6 +72,12 @@ std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   t.ident_hash = w.ident_hash;
   t.waker_pid = w.waker_pid;
   t.nr_runnable = w.nr_runnable;
+  return true;
+}
+
+std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
+  QueuedTask t;
+  if (!DecodeQueued(record, &t)) return std::nullopt;
   return t;
 }
 

@@ -15,7 +15,11 @@ struct qosland_bpf_stats;
 
 namespace qosland::core {
 
-// nullopt for a record of the wrong size or an unknown kind.
+// Decodes into *out, every field of it; false (and *out unspecified) for a
+// record of the wrong size or an unknown kind. The transport's hot path: no
+// temporary, no zero-fill before the fields are written.
+bool DecodeQueued(std::span<const std::byte> record, QueuedTask* out);
+// The same, as a value: nullopt for a record that does not decode.
 std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record);
 void EncodeDispatch(const DispatchDecision& decision, qosland_dispatch* out);
 // Sums the per-CPU copies of the BPF counters (all but `runnable`, which BPF
