@@ -3,7 +3,20 @@
 #ifndef QOSLAND_BENCH_BENCHMARKS_H_
 #define QOSLAND_BENCH_BENCHMARKS_H_
 
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
 namespace qosland {
+
+// Reports `items` (tasks, events or records) done over the whole run: as
+// items_per_second, and as time_per_item (seconds, printed with an SI
+// prefix: "35.2n" is 35.2 ns).
+inline void ReportItems(benchmark::State& state, int64_t items) {
+  state.SetItemsProcessed(items);
+  state.counters["time_per_item"] =
+      benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
 
 // Per-event cost of every registered policy (policy_bench.cc).
 void RegisterPolicyBenchmarks();

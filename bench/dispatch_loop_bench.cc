@@ -80,7 +80,7 @@ void BM_Loop(benchmark::State& state, const char* policy_name) {
   if (transport.sent() != static_cast<uint64_t>(state.iterations()) * nr_tasks) {
     state.SkipWithError("the loop did not decide every task");
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * nr_tasks);
+  ReportItems(state, static_cast<int64_t>(state.iterations()) * nr_tasks);
 }
 
 // Floor: the same records decoded, and encoded straight back as decisions.
@@ -95,7 +95,7 @@ void BM_Floor(benchmark::State& state) {
   } echo;
   echo.t = &transport;
   for (auto _ : state) transport.Poll(0, echo);
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * nr_tasks);
+  ReportItems(state, static_cast<int64_t>(state.iterations()) * nr_tasks);
 }
 
 BENCHMARK(BM_Floor)->ArgName("tasks")->Arg(64)->Arg(4096)->Arg(65536);

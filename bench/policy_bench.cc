@@ -87,7 +87,7 @@ void BM_Policy(benchmark::State& state, const char* name, Event event) {
     if (short_pick) break;
   }
   if (short_pick) state.SkipWithError("the policy held tasks back: PickNext returned fewer than were queued");
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * batch);
+  ReportItems(state, static_cast<int64_t>(state.iterations()) * batch);
 }
 
 }  // namespace

@@ -6,10 +6,14 @@
 // binary over the same maps: bare libbpf, a callback that only copies each
 // record out, and zeroed decisions reserved and submitted.
 //
-//   Batched (tasks:N): N records in and N decisions out per iteration; only
-//   user space's side is timed (the BPF programs run with timing paused).
-//   Per record (tasks:1): one record in and one decision out, each BPF
-//   program run included in the time: a round trip through the kernel.
+//   tasks:N        N records in and N decisions out per iteration (1: per
+//                  record; 256, 4096: batched, as under load).
+//   user_only:0    the round trip: the BPF programs' runs are timed too (two
+//                  BPF_PROG_RUN syscalls per iteration, the kernel's reserve,
+//                  submit and drain per record). The transport's cost.
+//   user_only:1    only user space's side (the BPF programs run with timing
+//                  paused): qosland's decoding, encoding and calls against
+//                  bare libbpf's.
 //
 //   sudo build/bench/qosland_bench --benchmark_filter=Transport
 #include <benchmark/benchmark.h>
@@ -18,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "bench/benchmarks.h"
 #include "bpf/bpf_transport.h"
 #include "bpf/ring_bench.h"
 #include "core/transport.h"
@@ -25,15 +30,22 @@
 namespace qosland {
 namespace {
 
-// Keeps what the transport decoded, as the dispatch loop would read it.
+// Keeps what a decision needs of each decoded record, as the dispatch loop
+// takes what it needs into its task table.
 class KeepSink final : public core::QueuedSink {
  public:
-  void OnQueued(const core::QueuedTask& task) override { kept_[n_++ % kept_.size()] = task; }
-  const core::QueuedTask& at(size_t i) const { return kept_[i % kept_.size()]; }
+  struct Kept {
+    int32_t pid;
+    uint64_t cookie, gen, runtime_ns;
+  };
+  void OnQueued(const core::QueuedTask& task) override {
+    kept_[n_++ % kept_.size()] = {task.pid, task.cookie, task.gen, task.runtime_ns};
+  }
+  const Kept& at(size_t i) const { return kept_[i % kept_.size()]; }
   void Reset() { n_ = 0; }
 
  private:
-  std::array<core::QueuedTask, 4096> kept_{};
+  std::array<Kept, 4096> kept_{};
   size_t n_ = 0;
 };
 
@@ -57,23 +69,23 @@ void BM_TransportQosland(benchmark::State& state) {
   }
   auto sink = std::make_unique<KeepSink>();
   uint64_t gen = 0, moved = 0;
-  const bool batched = n > 1;
+  const bool user_only = state.range(1) != 0;
   for (auto _ : state) {
-    if (batched) state.PauseTiming();
+    if (user_only) state.PauseTiming();
     rb->Produce(n, n, ++gen);
-    if (batched) state.ResumeTiming();
+    if (user_only) state.ResumeTiming();
     sink->Reset();
     const int got = (*t)->Poll(0, *sink);
     for (int i = 0; i < got; ++i) {
-      const core::QueuedTask& r = sink->at(static_cast<size_t>(i));
+      const KeepSink::Kept& r = sink->at(static_cast<size_t>(i));
       (*t)->Send({.pid = r.pid, .cookie = r.cookie, .gen = r.gen, .slice_ns = 5'000'000, .vtime = r.runtime_ns});
     }
-    if (batched) state.PauseTiming();
+    if (user_only) state.PauseTiming();
     moved += static_cast<uint64_t>(rb->Drain());
-    if (batched) state.ResumeTiming();
+    if (user_only) state.ResumeTiming();
   }
   if (moved != static_cast<uint64_t>(state.iterations()) * n) state.SkipWithError("records were lost on the way");
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * n);
+  ReportItems(state, static_cast<int64_t>(state.iterations()) * n);
 }
 
 void BM_TransportFloor(benchmark::State& state) {
@@ -81,23 +93,28 @@ void BM_TransportFloor(benchmark::State& state) {
   auto rb = LoadOrSkip(state);
   if (!rb) return;
   uint64_t gen = 0, moved = 0;
-  const bool batched = n > 1;
+  const bool user_only = state.range(1) != 0;
   for (auto _ : state) {
-    if (batched) state.PauseTiming();
+    if (user_only) state.PauseTiming();
     rb->Produce(n, n, ++gen);
-    if (batched) state.ResumeTiming();
+    if (user_only) state.ResumeTiming();
     const int64_t got = rb->FloorConsume();
     rb->FloorSend(static_cast<uint32_t>(got));
-    if (batched) state.PauseTiming();
+    if (user_only) state.PauseTiming();
     moved += static_cast<uint64_t>(rb->Drain());
-    if (batched) state.ResumeTiming();
+    if (user_only) state.ResumeTiming();
   }
   if (moved != static_cast<uint64_t>(state.iterations()) * n) state.SkipWithError("records were lost on the way");
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * n);
+  ReportItems(state, static_cast<int64_t>(state.iterations()) * n);
 }
 
-BENCHMARK(BM_TransportFloor)->ArgName("tasks")->Arg(1)->Arg(256)->Arg(4096);
-BENCHMARK(BM_TransportQosland)->ArgName("tasks")->Arg(1)->Arg(256)->Arg(4096);
+void TransportArgs(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"tasks", "user_only"});
+  for (int64_t n : {1, 256, 4096}) b->Args({n, 0});
+  for (int64_t n : {256, 4096}) b->Args({n, 1});
+}
+BENCHMARK(BM_TransportFloor)->Apply(TransportArgs);
+BENCHMARK(BM_TransportQosland)->Apply(TransportArgs);
 
 }  // namespace
 }  // namespace qosland

@@ -37,43 +37,58 @@ static_assert(offsetof(qosland_dispatch, vtime) == 32);
 static_assert(sizeof(qosland_bpf_stats) == (22 + QOSLAND_DELAY_BUCKETS) * 8);
 static_assert(QOSLAND_DELAY_BUCKETS == std::tuple_size_v<decltype(BpfStats::decision_delay_hist)>);
 
+namespace {
+
+// One field of a wire record, read in place (records are only 8-byte aligned
+// by contract, so through memcpy, which compiles to a plain load).
+template <typename T>
+T Field(const std::byte* record, size_t offset) {
+  T v;
+  std::memcpy(&v, record + offset, sizeof(v));
+  return v;
+}
+#define QOSLAND_FIELD(rec, name) Field<decltype(qosland_queued::name)>(rec, offsetof(qosland_queued, name))
+
+}  // namespace
+
 bool DecodeQueued(std::span<const std::byte> record, QueuedTask* out) {
   if (record.size() != sizeof(qosland_queued)) return false;
-  qosland_queued w;
-  std::memcpy(&w, record.data(), sizeof(w));  // ring records are only 8-byte aligned by contract
+  const std::byte* r = record.data();
   QueuedTask& t = *out;
-  switch (w.kind) {
+  switch (QOSLAND_FIELD(r, kind)) {
     case QOSLAND_REC_QUEUED: t.kind = QueuedTask::Kind::kQueued; break;
     case QOSLAND_REC_EXIT: t.kind = QueuedTask::Kind::kExit; break;
     case QOSLAND_REC_NUDGE: t = QueuedTask{.kind = QueuedTask::Kind::kNudge}; return true;
     default: return false;
   }
-  t.pid = w.pid;
-  t.tgid = w.tgid;
-  t.cookie = w.cookie;
-  t.gen = w.gen;
-  t.enq_ns = w.enq_ns;
-  t.runtime_ns = w.runtime_ns;
-  t.prev_cpu = w.prev_cpu;
-  t.weight = w.weight;
-  t.nr_cpus_allowed = w.nr_cpus_allowed;
-  t.wakeup = (w.flags & QOSLAND_QF_WAKEUP) != 0;
-  t.sched_policy = static_cast<uint8_t>(w.flags >> QOSLAND_QF_POLICY_SHIFT);
-  t.nice = static_cast<int8_t>(static_cast<uint8_t>(w.flags >> QOSLAND_QF_NICE_SHIFT));
-  if (const uint32_t u = (w.flags >> QOSLAND_QF_UCLAMP_SHIFT) & 0xff; u != 0) {
+  const uint32_t flags = QOSLAND_FIELD(r, flags);
+  t.pid = QOSLAND_FIELD(r, pid);
+  t.tgid = QOSLAND_FIELD(r, tgid);
+  t.cookie = QOSLAND_FIELD(r, cookie);
+  t.gen = QOSLAND_FIELD(r, gen);
+  t.enq_ns = QOSLAND_FIELD(r, enq_ns);
+  t.runtime_ns = QOSLAND_FIELD(r, runtime_ns);
+  t.prev_cpu = QOSLAND_FIELD(r, prev_cpu);
+  t.weight = QOSLAND_FIELD(r, weight);
+  t.nr_cpus_allowed = QOSLAND_FIELD(r, nr_cpus_allowed);
+  t.wakeup = (flags & QOSLAND_QF_WAKEUP) != 0;
+  t.sched_policy = static_cast<uint8_t>(flags >> QOSLAND_QF_POLICY_SHIFT);
+  t.nice = static_cast<int8_t>(static_cast<uint8_t>(flags >> QOSLAND_QF_NICE_SHIFT));
+  if (const uint32_t u = (flags >> QOSLAND_QF_UCLAMP_SHIFT) & 0xff; u != 0) {
     t.uclamp_max = static_cast<uint16_t>(std::min<uint32_t>((u - 1) << 3, 1024));
   } else {
     t.uclamp_max.reset();
   }
-  t.avg_runtime_ns = w.avg_runtime_ns;
-  t.slept_ns = w.slept_ns;
-  t.wake_freq_hz = w.wake_freq_hz;
-  t.block_freq_hz = w.block_freq_hz;
-  t.ident_hash = w.ident_hash;
-  t.waker_pid = w.waker_pid;
-  t.nr_runnable = w.nr_runnable;
+  t.avg_runtime_ns = QOSLAND_FIELD(r, avg_runtime_ns);
+  t.slept_ns = QOSLAND_FIELD(r, slept_ns);
+  t.wake_freq_hz = QOSLAND_FIELD(r, wake_freq_hz);
+  t.block_freq_hz = QOSLAND_FIELD(r, block_freq_hz);
+  t.ident_hash = QOSLAND_FIELD(r, ident_hash);
+  t.waker_pid = QOSLAND_FIELD(r, waker_pid);
+  t.nr_runnable = QOSLAND_FIELD(r, nr_runnable);
   return true;
 }
+#undef QOSLAND_FIELD
 
 std::optional<QueuedTask> DecodeQueued(std::span<const std::byte> record) {
   QueuedTask t;
