@@ -3,6 +3,7 @@
 # and runs guest scenarios in that one boot; the serial console goes to LOG.
 #   run-vm.sh --build BUILD_DIR --kernel PACKAGE --scenarios "a b c" --log LOG
 #             [--smp SPEC] [--mem SIZE] [--timeout SECONDS] [--tcg-threads single|multi]
+#             [--append "qosland.KEY=VALUE ..."]   (more kernel command line, for scenarios)
 # Exit 0 when the guest ran every scenario and powered off, 1 otherwise (with
 # the reason). Whether each scenario passed is for tests/vm/check.py to say.
 #
@@ -21,7 +22,7 @@
 # keeping the results of those that had finished.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build="" kernel="" scenarios="" log="" smp=2 mem=2G timeout_s=900 tcg_threads=single
+build="" kernel="" scenarios="" log="" smp=2 mem=2G timeout_s=900 tcg_threads=single append=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
     --mem) mem=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
     --tcg-threads) tcg_threads=$2; shift 2 ;;
+    --append) append=$2; shift 2 ;;
     *) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -88,7 +90,7 @@ for attempt in $(seq 1 "$attempts"); do
   timeout -k 10 "$timeout_s" qemu-system-x86_64 \
     -accel tcg,thread="$tcg_threads" -cpu max -smp "$smp" -m "$mem" \
     -kernel "$vmlinuz" -initrd "$initrd" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1 qosland.scenarios=$list qosland.tcg=$tcg_threads" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 qosland.scenarios=$list qosland.tcg=$tcg_threads $append" \
     -name qosland-vm,debug-threads=on \
     -nographic -no-reboot -monitor none -serial stdio < /dev/null > "$log" 2>&1 &
   vm=$!

@@ -290,5 +290,10 @@ int main(int argc, char** argv) {
       static_cast<double>(p.max_wake_delay_ns) / 1000.0, full_windows, starved,
       starved ? " starved_threads=" : "", starved_names.c_str());
   PrintStages(p.frames);
+  // The latency distribution, for plots: the 0th, 5th, ..., 95th, 99th and
+  // 100th percentiles of completed frames, in us (dropped ticks are not in it).
+  std::printf("frames_cdf: n=%zu q_us=", sorted.size());
+  for (int q = 0; q < 100; q += 5) std::printf("%.0f,", PercentileUs(sorted, q / 100.0));
+  std::printf("%.0f,%.0f\n", PercentileUs(sorted, 0.99), PercentileUs(sorted, 1.0));
   return 0;
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# qosland's end-to-end benchmarks, side by side with the kernel's default
+# scheduler in one run: the frame pipeline idle and under 8 x nproc hogs,
+# cyclictest under hogs, hackbench's time, and hog throughput, under the
+# default scheduler, each qosland policy and qosland forced into its BPF
+# fallback, with qosland's own CPU use and the share of dispatches it decided
+# in user space (tests/vm/guest/bench.sh). On a kernel with sched_ext (as
+# root) it runs right here; otherwise it boots each Debian sched_ext kernel in
+# QEMU (one boot per kernel, a host thread per vCPU). Writes bench.json,
+# bench.md (tables, ratios to the default scheduler) and frames-KERNEL.png
+# (frame latency distributions) to the output directory. Installs what it
+# needs (as root).
+#
+#   sudo bash bench/scenarios.sh [--seconds 20] [--configs "default qos bpf"]
+#                                [--kernels "7.3 6.16"] [--out DIR] [--no-build]
+#   QOSLAND_BENCH_VM=1 forces the VM; --no-build uses the build as it is (CI).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${QOSLAND_BUILD_DIR:-$root/build}
+seconds=20 configs="" kernels="7.3 6.16" out="" do_build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds=$2; shift 2 ;;
+    --configs) configs=$2; shift 2 ;;
+    --kernels) kernels=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --no-build) do_build=0; shift ;;
+    *) echo "scenarios: unknown argument $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+  esac
+done
+case "$seconds" in ''|*[!0-9]*|0) echo "scenarios: --seconds takes a whole number of seconds, not '$seconds'" >&2; exit 2 ;; esac
+out=${out:-$build/bench-results}
+mkdir -p "$out"
+
+if [ "$do_build" = 1 ]; then
+  bash "$root/.ci/install-deps.sh" > /dev/null
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+  cmake --build "$build" > /dev/null
+fi
+
+package_of() {
+  case "$1" in
+    7.3) echo linux-binary-7.3.4+deb13-amd64 ;;
+    6.16) echo linux-image-6.16.12+deb13-amd64 ;;
+    linux-*) echo "$1" ;;
+    *) echo "scenarios: unknown kernel '$1' (7.3, 6.16 or a Debian package name)" >&2; return 1 ;;
+  esac
+}
+
+runs=()
+start=$(date +%s)
+if [ -z "${QOSLAND_BENCH_VM:-}" ] && [ -e /sys/kernel/sched_ext/state ] && [ "$(id -u)" -eq 0 ]; then
+  echo "scenarios: this kernel has sched_ext: running here"
+  log=$out/bench-host.log
+  (
+    export PATH="$build/cli:$build/tests/workloads:$PATH" SCENARIO=bench
+    export BENCH_SECONDS=$seconds BENCH_CONFIGS=$configs
+    LOOPS_PER_MS=$(frame_pipeline --calibrate | sed 's/.*loops_per_ms=//')
+    export LOOPS_PER_MS
+    sh "$root/tests/vm/guest/bench.sh"
+  ) > "$log" 2>&1
+  runs+=("host=$log")
+else
+  nconf=$(echo "${configs:-default qos vruntime fifo fallback bpf}" | wc -w)
+  timeout_s=$(( 300 + nconf * (5 * seconds + 90) ))
+  for k in $kernels; do
+    pkg=$(package_of "$k")
+    name=${k#linux-*-}
+    log=$out/bench-$name.log
+    echo "scenarios: booting $pkg in QEMU ($nconf schedulers, about $(( nconf * (3 * seconds + 40) / 60 + 1 )) minutes)"
+    bash "$root/tests/vm/run-vm.sh" --build "$build" --kernel "$pkg" --scenarios bench --log "$log" \
+      --timeout "$timeout_s" --tcg-threads multi \
+      --append "qosland.bench_seconds=$seconds${configs:+ qosland.bench_configs=$(echo $configs | tr ' ' ,)}"
+    runs+=("$name=$log")
+  done
+fi
+echo "scenarios: ran for $(( $(date +%s) - start )) s; results in $out"
+python3 "$root/bench/report.py" "$out" "${runs[@]}"

@@ -1,0 +1,105 @@
+# Scenario bench: qosland against the kernel's default scheduler, side by
+# side in one boot (bench/scenarios.sh runs it and writes the tables and
+# plots). For each scheduler, in turn:
+#   idle        the frame pipeline alone
+#   frames      the frame pipeline under 8 x nproc CPU hogs
+#   cyclic      cyclictest (no -p) under the same hogs
+#   hackbench   hackbench's fixed work: its time, so throughput compares
+#   hogs        8 x nproc hogs alone: their iterations per second
+# Schedulers: default (sched_ext off), each qosland policy, and qosland with
+# --force-fallback (BPF decides everything). For qosland, its own CPU time is
+# read during each part, and its status lines around each part (the share of
+# dispatches decided in user space).
+#
+# Knobs (kernel command line, or the environment on a host with sched_ext):
+#   qosland.bench_seconds=S   length of the frames part (default 20; the
+#                             others are half as long)
+#   qosland.bench_configs=a,b which schedulers (default: all of them)
+. "$(dirname "$0")/lib.sh"
+arg() { sed -n "s/.*qosland\.$1=\([^ ]*\).*/\1/p" /proc/cmdline 2>/dev/null; }
+S=${BENCH_SECONDS:-$(arg bench_seconds)}
+S=${S:-20}
+HALF=$(( (S + 1) / 2 ))
+CONFIGS=${BENCH_CONFIGS:-$(arg bench_configs | tr , ' ')}
+CONFIGS=${CONFIGS:-default qos vruntime fifo fallback bpf}
+# hackbench: 4 groups of 10 senders and 10 receivers (80 tasks waking one
+# another), loops scaled with S so a short smoke run stays short.
+HB_LOOPS=$(( S * 10 ))
+say "setup: nproc=$NPROC hogs=$HOGS seconds=$S configs=$(echo $CONFIGS | tr ' ' ,) hackbench=-g4,-l$HB_LOOPS"
+
+# part NAME COMMAND...: runs one part; for qosland, its CPU use (% of one
+# CPU) and its status lines before and after.
+part() {
+  name=$1
+  shift
+  if [ -n "$QPID" ]; then
+    n0=$(nr_stats_lines)
+    c0=$(qosland_ticks)
+  fi
+  t0=$(now_ms)
+  "$@"
+  if [ -n "$QPID" ]; then
+    sleep 1.1  # one more status line, covering the end of the part
+    t1=$(now_ms)
+    c1=$(qosland_ticks)
+    n1=$(nr_stats_lines)
+    ms=$((t1 - t0))
+    [ "$ms" -gt 0 ] || ms=1
+    say "${cfg}_${name}_qosland: cpu_pct=$(( (c1 - c0) * 10 * 100 / ms )).$(( (c1 - c0) * 10 * 1000 / ms % 10 )) ms=$ms"
+    say "${cfg}_${name}_stats_before: $(stats_line "$n0")"
+    say "${cfg}_${name}_stats_after: $(stats_line "$n1")"
+  fi
+}
+
+p_idle() {
+  frame_pipeline --seconds "$HALF" --loops-per-ms "$LOOPS_PER_MS" > /tmp/b.frames 2>&1
+  say_file "${cfg}_idle" /tmp/b.frames
+}
+p_frames() {
+  start_load "$S" "$cfg"
+  wait_load "$cfg"
+}
+p_cyclic() {
+  hog --threads "$HOGS" --seconds $((HALF + 2)) > /dev/null 2>&1 &
+  hp=$!
+  run_cyclictest "$HALF" "${cfg}"
+  wait "$hp"
+}
+p_hackbench() {
+  h0=$(now_ms)
+  hackbench -g 4 -l "$HB_LOOPS" > /tmp/b.hackbench 2>&1
+  rc=$?
+  h1=$(now_ms)
+  say "${cfg}_hackbench: rc=$rc ms=$((h1 - h0)) loops=$HB_LOOPS groups=4"
+}
+p_hogs() {
+  hog --threads "$HOGS" --seconds "$HALF" > /tmp/b.hog 2>&1
+  say_file "${cfg}_alone" /tmp/b.hog
+}
+
+for cfg in $CONFIGS; do
+  QPID=""
+  case "$cfg" in
+    default) ;;
+    bpf) QLOG=/tmp/bench.$cfg.log; start_qosland --force-fallback --stats-interval 1 ;;
+    *) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "$cfg" --stats-interval 1 ;;
+  esac
+  if [ -n "$QPID" ]; then
+    if ! wait_enabled 120; then
+      say "${cfg}_failed=1"
+      continue
+    fi
+    sleep 2
+  fi
+  part idle p_idle
+  part frames p_frames
+  part cyclic p_cyclic
+  part hackbench p_hackbench
+  part hogs p_hogs
+  if [ -n "$QPID" ]; then
+    stop_qosland INT
+    say "${cfg}_qosland_rc=$QRC"
+    wait_state disabled 30
+  fi
+  say "${cfg}_done=1"
+done
