@@ -43,6 +43,11 @@ struct BpfOptions {
   // force_fallback (for tests and benchmarks).
   uint64_t stall_ns = 50'000'000;
   bool force_fallback = false;
+  // A wakeup queued by the task running on a CPU runs the user-space
+  // scheduler there when that task blocks, or after this long at the latest,
+  // instead of preempting it at once (bpf/qosland.bpf.c, defer_usersched).
+  // 0: always preempt at once.
+  uint64_t wakeup_defer_ns = 250'000;
 };
 
 struct ExitInfo {

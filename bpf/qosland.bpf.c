@@ -108,6 +108,8 @@ const volatile __u64 default_slice_ns = 5000000;
  * space that shows no progress (--stall-ms); always with force_fallback. */
 const volatile __u64 stall_ns = 50000000;
 const volatile bool force_fallback;
+/* See defer_usersched(); 0: always preempt at once. */
+const volatile __u64 wakeup_defer_ns = 250000;
 /* Topology (core/topology.h): the last-level cache of each CPU id, as an
  * index in [0, nr_llcs); nr_llcs = 0: unknown, skip the same-LLC step. */
 const volatile __s32 cpu_llc[MAX_CPUS];
@@ -123,6 +125,11 @@ __u64 next_cookie = 1;
  * while the user-space scheduler runs there: later than any deadline, so a
  * pinned task's decision preempts it (see apply_one). */
 __u64 cpu_cur_key[MAX_CPUS];
+/* Per CPU: the running task just queued a wakeup record from task context
+ * (cleared when another task starts running there), and a deferred
+ * scheduler run is pending there (see defer_usersched). */
+__u8 cpu_task_woke[MAX_CPUS];
+__u8 cpu_defer_armed[MAX_CPUS];
 #define KEY_USERSCHED (~0ULL)
 
 /* Fallback (see the top of the file). */
@@ -184,6 +191,18 @@ struct {
 	__type(key, u32);
 	__type(value, struct watch_timer);
 } watch SEC(".maps");
+
+struct defer_timer {
+	struct bpf_timer timer;
+	s32 cpu;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct defer_timer);
+} defer_timers SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -634,6 +653,63 @@ static void rescue_waiting(s32 cpu)
 		rescue_pending = 0;
 }
 
+/*
+ * A task that wakes another from task context (a write to a pipe or a
+ * socket, a futex wake) usually blocks right after, or goes on producing.
+ * Preempting it at once to run the scheduler costs a switch each time, and a
+ * producer waking consumers one message at a time (hackbench) then hands its
+ * CPU over for every message. So when the record that woke the scheduler came
+ * from the task running on this CPU, the scheduler goes first in this CPU's
+ * local DSQ without preempting it: it runs when that task blocks (at once in
+ * a chain like a game's frame threads, each of which wakes the next and
+ * waits), or after wakeup_defer_ns at the latest, when a timer kicks the CPU.
+ * Wakeups from interrupts (timers, devices) still preempt at once.
+ */
+static int defer_fn(void *map, int *key, struct defer_timer *t)
+{
+	u32 i;
+
+	if (cpu_index(t->cpu, &i) && cpu_defer_armed[i]) {
+		cpu_defer_armed[i] = 0;
+		scx_bpf_kick_cpu(t->cpu, SCX_KICK_PREEMPT);
+	}
+	return 0;
+}
+
+static bool defer_usersched(struct task_struct *p)
+{
+	s32 cpu = bpf_get_smp_processor_id();
+	struct task_struct *cur;
+	struct defer_timer *t;
+	u32 i;
+
+	if (!wakeup_defer_ns || scx_bpf_task_cpu(p) != cpu || !cpu_index(cpu, &i) || !cpu_task_woke[i])
+		return false;
+	cpu_task_woke[i] = 0;
+	cur = bpf_get_current_task_btf();
+	if (!cur->pid || is_usersched(cur))
+		return false;
+	t = bpf_map_lookup_elem(&defer_timers, &i);
+	if (!t)
+		return false;
+	cpu_defer_armed[i] = 1;
+	if (bpf_timer_start(&t->timer, wakeup_defer_ns, 0)) {
+		cpu_defer_armed[i] = 0;
+		return false;
+	}
+	return true;
+}
+
+static bool rec_waker_is_current(u64 enq_flags, struct task_ctx *tctx)
+{
+	struct task_struct *cur;
+
+	if (!(enq_flags & SCX_ENQ_WAKEUP) || !tctx->waker_pid)
+		return false;
+	cur = bpf_get_current_task_btf();
+	return cur->pid == tctx->waker_pid;
+}
+
 void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct qosland_queued *rec;
@@ -641,7 +717,12 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	u64 rb_flags;
 
 	if (is_usersched(p)) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags | SCX_ENQ_PREEMPT);
+		if (defer_usersched(p)) {
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags | SCX_ENQ_HEAD);
+			STAT_ADD(nr_self_deferred, 1);
+		} else {
+			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags | SCX_ENQ_PREEMPT);
+		}
 		STAT_ADD(nr_self_dispatches, 1);
 		return;
 	}
@@ -699,10 +780,19 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->runtime_acc = 0;
 	bpf_ringbuf_submit(rec, rb_flags);
 
-	if (rb_flags == BPF_RB_NO_WAKEUP)  /* counted once sent, not when congested */
+	if (rb_flags == BPF_RB_NO_WAKEUP) {  /* counted once sent, not when congested */
 		STAT_ADD(nr_lazy_records, 1);
-	else
+	} else {
 		note_wakeup_sent();
+		/* Woken by the task running here, from task context (runnable
+		 * credits no waker from an interrupt or another CPU's IPI). */
+		if (rec_waker_is_current(enq_flags, tctx)) {
+			u32 i;
+
+			if (cpu_index(bpf_get_smp_processor_id(), &i))
+				cpu_task_woke[i] = 1;
+		}
+	}
 	STAT_ADD(nr_sent, 1);
 	STAT_ADD(nr_queued, 1);
 }
@@ -1013,8 +1103,15 @@ void QOSLAND_OPS(qosland_running, struct task_struct *p)
 	struct task_ctx *tctx = lookup_task_ctx(p);
 	u64 *cur = cur_key_slot(bpf_get_smp_processor_id());
 
+	u32 i;
+
 	if (cur)
 		*cur = is_usersched(p) ? KEY_USERSCHED : tctx && tctx->user_decided ? tctx->key : 0;
+	if (cpu_index(bpf_get_smp_processor_id(), &i)) {
+		cpu_task_woke[i] = 0;
+		if (is_usersched(p))
+			cpu_defer_armed[i] = 0;  /* it runs: the timer need not kick */
+	}
 	if (!tctx)
 		return;
 	if (tctx->bpf_decided && tctx->fb_start > fb_vtime_now)
@@ -1124,6 +1221,20 @@ static s32 start_watch(void)
 	return bpf_timer_start(&w->timer, watch_period_ns(), 0);
 }
 
+static s32 init_defer_timer(u32 cpu)
+{
+	struct defer_timer *t = bpf_map_lookup_elem(&defer_timers, &cpu);
+	s32 err;
+
+	if (!t)
+		return -E2BIG;
+	t->cpu = cpu;
+	err = bpf_timer_init(&t->timer, &defer_timers, CLOCK_MONOTONIC);
+	if (err)
+		return err;
+	return bpf_timer_set_callback(&t->timer, defer_fn);
+}
+
 s32 QOSLAND_OPS_SLEEPABLE(qosland_init)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
@@ -1143,6 +1254,9 @@ s32 QOSLAND_OPS_SLEEPABLE(qosland_init)
 		if (!mask)
 			return -ENOMEM;
 		err = store_mask(&scratch_masks, i, mask);
+		if (err)
+			return err;
+		err = init_defer_timer(i);
 		if (err)
 			return err;
 	}

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 6
+#define QOSLAND_WIRE_VERSION 7
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -123,6 +123,7 @@ struct qosland_bpf_stats {
 	__u64 nr_fallback_dispatches; /* tasks it queued by its own deadline */
 	__u64 nr_rescued;         /* tasks taken back from user space when it took over */
 	__u64 nr_starved;         /* tasks BPF ran because they had waited a second (policy bound) */
+	__u64 nr_self_deferred;   /* scheduler runs deferred until the waking task blocks (or a timer) */
 };
 
 /* Filled by ops.exit; user space reads it when the kernel ejects qosland. */

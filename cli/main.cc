@@ -81,6 +81,7 @@ struct RunOptions {
   std::string state_file = "/var/lib/qosland/tags.json";
   uint32_t ring_size = 1u << 20;  // bytes of the kernel -> user ring buffer
   uint32_t stall_ms = 50;
+  uint32_t wakeup_defer_us = 250;
   bool force_fallback = false;
   std::string socket = core::ControlSocketPath();
 };
@@ -184,7 +185,8 @@ int Run(const RunOptions& o) {
                                         .verbose = o.verbose,
                                         .cpu_llc = std::move(cpu_llc),
                                         .stall_ns = uint64_t{o.stall_ms} * 1'000'000,
-                                        .force_fallback = o.force_fallback});
+                                        .force_fallback = o.force_fallback,
+                                        .wakeup_defer_ns = uint64_t{o.wakeup_defer_us} * 1000});
   if (!sched.ok()) return Fail(sched.status().message());
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());
@@ -448,6 +450,11 @@ int main(int argc, char** argv) {
   app.add_option("--stall-ms", o.stall_ms,
                  "BPF schedules on its own once tasks have waited this long for a stalled user space")
       ->check(CLI::Range(1u, 2000u))
+      ->capture_default_str();
+  app.add_option("--wakeup-defer-us", o.wakeup_defer_us,
+                 "a task that wakes another goes on running until it blocks, or this long at most, before "
+                 "the scheduler decides (0: the scheduler preempts it at once)")
+      ->check(CLI::Range(0u, 10000u))
       ->capture_default_str();
   app.add_flag("--force-fallback", o.force_fallback,
                "BPF decides everything by its own deadline (for tests and benchmarks)");
