@@ -689,6 +689,8 @@ static bool defer_usersched(struct task_struct *p)
 	cur = bpf_get_current_task_btf();
 	if (!cur->pid || is_usersched(cur))
 		return false;
+	if (cpu_defer_armed[i])
+		return true;  /* the pending timer's bound holds */
 	t = bpf_map_lookup_elem(&defer_timers, &i);
 	if (!t)
 		return false;
