@@ -26,6 +26,8 @@ LABELS = {
     "fallback": "qosland fallback (user space)",
     "bpf": "qosland --force-fallback (BPF)",
 }
+for _p in ("qos", "vruntime", "fifo", "fallback"):
+    LABELS[f"{_p}_nodefer"] = f"qosland {_p}, --wakeup-defer-us 0"
 # The quantiles frame_pipeline prints in frames_cdf (q_us).
 QUANTILES = [q / 100 for q in range(0, 100, 5)] + [0.99, 1.0]
 

@@ -7,7 +7,8 @@
 #   hackbench   hackbench's fixed work: its time, so throughput compares
 #   hogs        8 x nproc hogs alone: their iterations per second
 # Schedulers: default (sched_ext off), each qosland policy, and qosland with
-# --force-fallback (BPF decides everything). For qosland, its own CPU time is
+# --force-fallback (BPF decides everything); on request also POLICY_nodefer
+# (--wakeup-defer-us 0: the scheduler preempts a waking task at once). For qosland, its own CPU time is
 # read during each part, and its status lines around each part (the share of
 # dispatches decided in user space).
 #
@@ -82,6 +83,7 @@ for cfg in $CONFIGS; do
   case "$cfg" in
     default) ;;
     bpf) QLOG=/tmp/bench.$cfg.log; start_qosland --force-fallback --stats-interval 1 ;;
+    *_nodefer) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "${cfg%_nodefer}" --wakeup-defer-us 0 --stats-interval 1 ;;
     *) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "$cfg" --stats-interval 1 ;;
   esac
   if [ -n "$QPID" ]; then
