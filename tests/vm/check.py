@@ -413,13 +413,10 @@ def scenario_flood(c, facts, tagged, lines):
     c.expect(facts.get("spawner_rc") == "0" and spawned > 0 and spawned == reaped and sp.get("failed") == "0",
              f"every spawned process completed ({sp.get('spawned')} spawned, {sp.get('reaped')} reaped, "
              f"{sp.get('failed')} failed)")
-    hog = tagged.get("flood_hog", {})
-    c.expect(facts.get("hog_rc") == "0" and num(hog, "starved", 1) == 0,
-             f"every hog ran in every 5 s window ({hog.get('starved')} of {hog.get('threads')} missed one)")
+    check_load(c, tagged, "flood")
+    c.expect(facts.get("hog_rc") == "0" and facts.get("frames_rc") == "0",
+             f"the hogs and the frame pipeline exited 0 ({facts.get('hog_rc')}, {facts.get('frames_rc')})")
     fr = tagged.get("flood_frames", {})
-    c.expect(facts.get("frames_rc") == "0" and num(fr, "done", 0) > 0 and num(fr, "starved", 1) == 0,
-             f"the frame pipeline kept producing frames, every thread in every 5 s window "
-             f"({fr.get('done')} of {fr.get('ticks')} frames, {fr.get('starved')} threads missed a window)")
     before, after = tagged.get("stats_before", {}), tagged.get("stats_after", {})
     congested = num(after, "congested", 0) - num(before, "congested", 0)
     c.expect(congested > 0, f"the one-page ring filled up and BPF dispatched those tasks itself (congested +{congested:.0f})")
@@ -443,13 +440,11 @@ def scenario_restarts(c, facts, tagged, lines):
     c.expect(facts.get("maps_before") is not None and num(facts, "maps_after", 1e9) <= num(facts, "maps_before", -1),
              f"no BPF map left behind ({facts.get('maps_before')} before -> {facts.get('maps_after')} after)")
     c.expect(facts.get("state_end") == "disabled", f"sched_ext is disabled at the end ({facts.get('state_end')})")
+    check_load(c, tagged, "restarts")
     hog, fr = tagged.get("restarts_hog", {}), tagged.get("restarts_frames", {})
-    c.expect(facts.get("hog_rc") == "0" and num(hog, "windows", 0) >= 1 and num(hog, "starved", 1) == 0,
-             f"every hog ran in every 5 s window throughout ({hog.get('starved')} of {hog.get('threads')} "
-             f"missed one of {hog.get('windows')})")
-    c.expect(facts.get("frames_rc") == "0" and num(fr, "done", 0) > 0 and num(fr, "starved", 1) == 0,
-             f"the frame pipeline kept producing frames, every thread in every 5 s window "
-             f"({fr.get('done')} of {fr.get('ticks')} frames, {fr.get('starved')} threads missed a window)")
+    c.expect(facts.get("hog_rc") == "0" and facts.get("frames_rc") == "0",
+             f"the hogs and the frame pipeline exited 0 ({facts.get('hog_rc')}, {facts.get('frames_rc')})")
+    c.expect(num(hog, "windows", 0) >= 1, f"the load lasted at least one full 5 s window ({hog.get('windows')})")
     print(f"  figures: 20 runs in {num(facts, 'restarts_ms', 0) / 1000:.0f} s under {hog.get('threads')} hogs, "
           f"frames {fr.get('done')} of {fr.get('ticks')} (misses {fr.get('misses')})")
 
