@@ -18,6 +18,9 @@ inline void ReportItems(benchmark::State& state, int64_t items) {
       benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// The task counts the policy and loop benchmarks run at.
+inline void TaskCounts(benchmark::internal::Benchmark* b) { b->ArgName("tasks")->Arg(64)->Arg(4096)->Arg(65536); }
+
 // Per-event cost of every registered policy (policy_bench.cc).
 void RegisterPolicyBenchmarks();
 // The whole user-space path with every registered policy (dispatch_loop_bench.cc).

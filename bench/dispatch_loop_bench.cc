@@ -98,7 +98,7 @@ void BM_Floor(benchmark::State& state) {
   ReportItems(state, static_cast<int64_t>(state.iterations()) * nr_tasks);
 }
 
-BENCHMARK(BM_Floor)->ArgName("tasks")->Arg(64)->Arg(4096)->Arg(65536);
+BENCHMARK(BM_Floor)->Apply(TaskCounts);
 
 }  // namespace
 
@@ -107,10 +107,7 @@ void RegisterLoopBenchmarks() {
     const char* name = info.name.data();  // the registry's names are literals
     benchmark::RegisterBenchmark(("BM_Loop/" + std::string(info.name)).c_str(),
                                  [name](benchmark::State& st) { BM_Loop(st, name); })
-        ->ArgName("tasks")
-        ->Arg(64)
-        ->Arg(4096)
-        ->Arg(65536);
+        ->Apply(TaskCounts);
   }
 }
 

@@ -102,10 +102,7 @@ void RegisterPolicyBenchmarks() {
       const char* policy_name = info.name.data();  // the registry's names are literals
       benchmark::RegisterBenchmark(bench_name.c_str(),
                                    [policy_name, event](benchmark::State& st) { BM_Policy(st, policy_name, event); })
-          ->ArgName("tasks")
-          ->Arg(64)
-          ->Arg(4096)
-          ->Arg(65536);
+          ->Apply(TaskCounts);
     }
   }
 }

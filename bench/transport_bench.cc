@@ -58,8 +58,28 @@ std::unique_ptr<bpf::RingBench> LoadOrSkip(benchmark::State& state) {
   return std::move(rb).value();
 }
 
-void BM_TransportQosland(benchmark::State& state) {
+// One loop for both sides, so qosland and the floor are timed alike:
+// `user_side` consumes what the BPF program produced and sends a decision for
+// each record.
+template <typename UserSide>
+void RunTransport(benchmark::State& state, bpf::RingBench& rb, UserSide user_side) {
   const auto n = static_cast<uint32_t>(state.range(0));
+  const bool user_only = state.range(1) != 0;
+  uint64_t gen = 0, moved = 0;
+  for (auto _ : state) {
+    if (user_only) state.PauseTiming();
+    rb.Produce(n, n, ++gen);
+    if (user_only) state.ResumeTiming();
+    user_side();
+    if (user_only) state.PauseTiming();
+    moved += static_cast<uint64_t>(rb.Drain());
+    if (user_only) state.ResumeTiming();
+  }
+  if (moved != static_cast<uint64_t>(state.iterations()) * n) state.SkipWithError("records were lost on the way");
+  ReportItems(state, static_cast<int64_t>(state.iterations()) * n);
+}
+
+void BM_TransportQosland(benchmark::State& state) {
   auto rb = LoadOrSkip(state);
   if (!rb) return;
   auto t = bpf::BpfTransport::CreateForRings(rb->queued_ring_fd(), rb->dispatch_ring_fd());
@@ -68,44 +88,20 @@ void BM_TransportQosland(benchmark::State& state) {
     return;
   }
   auto sink = std::make_unique<KeepSink>();
-  uint64_t gen = 0, moved = 0;
-  const bool user_only = state.range(1) != 0;
-  for (auto _ : state) {
-    if (user_only) state.PauseTiming();
-    rb->Produce(n, n, ++gen);
-    if (user_only) state.ResumeTiming();
+  RunTransport(state, *rb, [&] {
     sink->Reset();
     const int got = (*t)->Poll(0, *sink);
     for (int i = 0; i < got; ++i) {
       const KeepSink::Kept& r = sink->at(static_cast<size_t>(i));
       (*t)->Send({.pid = r.pid, .cookie = r.cookie, .gen = r.gen, .slice_ns = 5'000'000, .vtime = r.runtime_ns});
     }
-    if (user_only) state.PauseTiming();
-    moved += static_cast<uint64_t>(rb->Drain());
-    if (user_only) state.ResumeTiming();
-  }
-  if (moved != static_cast<uint64_t>(state.iterations()) * n) state.SkipWithError("records were lost on the way");
-  ReportItems(state, static_cast<int64_t>(state.iterations()) * n);
+  });
 }
 
 void BM_TransportFloor(benchmark::State& state) {
-  const auto n = static_cast<uint32_t>(state.range(0));
   auto rb = LoadOrSkip(state);
   if (!rb) return;
-  uint64_t gen = 0, moved = 0;
-  const bool user_only = state.range(1) != 0;
-  for (auto _ : state) {
-    if (user_only) state.PauseTiming();
-    rb->Produce(n, n, ++gen);
-    if (user_only) state.ResumeTiming();
-    const int64_t got = rb->FloorConsume();
-    rb->FloorSend(static_cast<uint32_t>(got));
-    if (user_only) state.PauseTiming();
-    moved += static_cast<uint64_t>(rb->Drain());
-    if (user_only) state.ResumeTiming();
-  }
-  if (moved != static_cast<uint64_t>(state.iterations()) * n) state.SkipWithError("records were lost on the way");
-  ReportItems(state, static_cast<int64_t>(state.iterations()) * n);
+  RunTransport(state, *rb, [&] { rb->FloorSend(static_cast<uint32_t>(rb->FloorConsume())); });
 }
 
 void TransportArgs(benchmark::internal::Benchmark* b) {
