@@ -1103,15 +1103,15 @@ void QOSLAND_OPS(qosland_quiescent, struct task_struct *p, u64 deq_flags)
 void QOSLAND_OPS(qosland_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
-	u64 *cur = cur_key_slot(bpf_get_smp_processor_id());
-
+	bool usersched = is_usersched(p);
 	u32 i;
 
-	if (cur)
-		*cur = is_usersched(p) ? KEY_USERSCHED : tctx && tctx->user_decided ? tctx->key : 0;
+	/* This CPU's slots: what runs here now, and no wakeup by the task
+	 * before it is pending any more. */
 	if (cpu_index(bpf_get_smp_processor_id(), &i)) {
+		cpu_cur_key[i] = usersched ? KEY_USERSCHED : tctx && tctx->user_decided ? tctx->key : 0;
 		cpu_task_woke[i] = 0;
-		if (is_usersched(p))
+		if (usersched)
 			cpu_defer_armed[i] = 0;  /* it runs: the timer need not kick */
 	}
 	if (!tctx)
