@@ -109,7 +109,7 @@ const volatile __u64 default_slice_ns = 5000000;
 const volatile __u64 stall_ns = 50000000;
 const volatile bool force_fallback;
 /* See defer_usersched(); 0: always preempt at once. */
-const volatile __u64 wakeup_defer_ns = 2000000;
+const volatile __u64 wakeup_defer_ns = 250000;
 /* Topology (core/topology.h): the last-level cache of each CPU id, as an
  * index in [0, nr_llcs); nr_llcs = 0: unknown, skip the same-LLC step. */
 const volatile __s32 cpu_llc[MAX_CPUS];
@@ -129,9 +129,6 @@ __u64 cpu_cur_key[MAX_CPUS];
  * (cleared when another task starts running there), and a deferred
  * scheduler run is pending there (see defer_usersched). */
 __u8 cpu_task_woke[MAX_CPUS];
-/* The user-space scheduler's dispatch thread was woken and has not run since
- * (see user_space_will_read); 64 bits for the atomics. */
-__u64 usersched_wake_pending;
 __u8 cpu_defer_armed[MAX_CPUS];
 #define KEY_USERSCHED (~0ULL)
 
@@ -169,13 +166,6 @@ struct task_ctx {
 	bool user_decided; /* its latest dispatch came from a user-space decision */
 	bool bpf_decided; /* its latest dispatch came from the fallback deadline */
 	u64 key;          /* that decision's vtime */
-	/* The user-space decision it runs on (see resume_decision): its vtime
-	 * (0: BPF dispatched it) and slice, as it started running; and what is
-	 * left of it once it was preempted (resume_key 0: nothing to resume). */
-	u64 run_key;
-	u64 run_slice;
-	u64 resume_key;
-	u64 resume_slice;
 	/* Fallback deadline (qosland_deadline.h), kept up to date always, so a
 	 * takeover starts from what each task really used. */
 	u64 fb_vruntime;
@@ -502,22 +492,6 @@ static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags)
 	return bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) ? BPF_RB_FORCE_WAKEUP : 0;
 }
 
-/*
- * Whether user space will read a record just reserved without being woken
- * for it: its dispatch thread was woken and has not started running since,
- * so it will read the ring (which holds the record) before it sleeps again.
- * Spares a wakeup (an irq_work and its interrupt) for each record of a burst.
- * The reservation has published the record's place in the ring; the atomic
- * read orders that before this look at the flag, as ops.running's atomic
- * clear orders the clear before the thread's own look at the ring: if this
- * sees the flag set, that thread's read finds the record (and waits for it
- * while it is being written).
- */
-static bool user_space_will_read(void)
-{
-	return __sync_fetch_and_or(&usersched_wake_pending, 0) != 0;
-}
-
 static void note_progress(u64 now)
 {
 	if (now > last_progress_ns)
@@ -738,53 +712,13 @@ static bool rec_waker_is_current(u64 enq_flags, struct task_ctx *tctx)
 	return cur->pid == tctx->waker_pid;
 }
 
-/*
- * A task preempted in the middle of a slice user space gave it (to run the
- * user-space scheduler itself, a task with an earlier deadline, or a higher
- * scheduling class) keeps that decision: it goes back, with the rest of its
- * slice, into the DSQ user space's decisions go to, under the same deadline.
- * Sending it to user space instead made every such preemption a round trip
- * with no new information (it has not blocked nor used up its slice), and
- * in a storm of wakeups (hackbench) the preempted producers waited behind
- * the consumers they had just woken, so each ran for a message or two: 7x
- * the context switches of the default scheduler. Its runtime still reaches
- * user space with its next record. Returns whether it was queued.
- */
-#define RESUME_MIN_NS (100ULL * 1000)
-
-static bool resume_decision(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
-{
-	u64 key = tctx->resume_key, dsq = SHARED_DSQ;
-	s32 cpu;
-
-	tctx->resume_key = 0;
-	if (!key || (enq_flags & SCX_ENQ_WAKEUP))
-		return false;
-	if (p->nr_cpus_allowed == 1) {
-		cpu = scx_bpf_task_cpu(p);
-		if (cpu < 0 || cpu >= MAX_CPUS || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
-			return false;
-		dsq = cpu;
-	}
-	tctx->user_decided = true;
-	tctx->key = key;
-	scx_bpf_dsq_insert_vtime(p, dsq, tctx->resume_slice, key, enq_flags);
-	if (dsq == SHARED_DSQ)
-		kick_idle_cpu_for(p);
-	STAT_ADD(nr_resumed, 1);
-	return true;
-}
-
 void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct qosland_queued *rec;
 	struct task_ctx *tctx;
 	u64 rb_flags;
-	bool spared;
 
 	if (is_usersched(p)) {
-		if (p->pid == usersched_tgid && (enq_flags & SCX_ENQ_WAKEUP))
-			__sync_val_compare_and_swap(&usersched_wake_pending, 0ULL, 1ULL);
 		if (defer_usersched(p)) {
 			scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, default_slice_ns, enq_flags | SCX_ENQ_HEAD);
 			STAT_ADD(nr_self_deferred, 1);
@@ -810,8 +744,6 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 		fallback_enqueue(p, tctx, enq_flags);
 		return;
 	}
-	if (tctx && resume_decision(p, tctx, enq_flags))
-		return;
 	rb_flags = tctx ? record_wakeup_flags(tctx, enq_flags) : 0;
 	rec = tctx ? bpf_ringbuf_reserve(&queued, sizeof(*rec), 0) : NULL;
 	if (!rec) {
@@ -822,7 +754,6 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
-	spared = rb_flags != BPF_RB_NO_WAKEUP && user_space_will_read();
 	tctx->gen++;
 	tctx->waiting = true;
 	__sync_fetch_and_add(&nr_waiting, 1);
@@ -849,13 +780,9 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->waker_pid = (enq_flags & SCX_ENQ_WAKEUP) ? tctx->waker_pid : 0;
 	rec->nr_runnable = nr_runnable_all > 0 ? (u32)nr_runnable_all : 0;
 	tctx->runtime_acc = 0;
+	bpf_ringbuf_submit(rec, rb_flags);
 
-	bpf_ringbuf_submit(rec, spared ? BPF_RB_NO_WAKEUP : rb_flags);
-
-	if (spared) {  /* its run is arranged; it owes a read all the same */
-		note_wakeup_sent();
-		STAT_ADD(nr_wakeups_spared, 1);
-	} else if (rb_flags == BPF_RB_NO_WAKEUP) {  /* counted once sent, not when congested */
+	if (rb_flags == BPF_RB_NO_WAKEUP) {  /* counted once sent, not when congested */
 		STAT_ADD(nr_lazy_records, 1);
 	} else {
 		note_wakeup_sent();
@@ -1181,8 +1108,6 @@ void QOSLAND_OPS(qosland_running, struct task_struct *p)
 
 	/* This CPU's slots: what runs here now, and no wakeup by the task
 	 * before it is pending any more. */
-	if (usersched && p->pid == usersched_tgid)
-		__sync_val_compare_and_swap(&usersched_wake_pending, 1ULL, 0ULL);
 	if (cpu_index(bpf_get_smp_processor_id(), &i)) {
 		cpu_cur_key[i] = usersched ? KEY_USERSCHED : tctx && tctx->user_decided ? tctx->key : 0;
 		cpu_task_woke[i] = 0;
@@ -1193,9 +1118,6 @@ void QOSLAND_OPS(qosland_running, struct task_struct *p)
 		return;
 	if (tctx->bpf_decided && tctx->fb_start > fb_vtime_now)
 		fb_vtime_now = tctx->fb_start;
-	tctx->run_key = tctx->user_decided ? tctx->key : 0;
-	tctx->run_slice = p->scx.slice;
-	tctx->resume_key = 0;
 	tctx->user_decided = false;  /* until the next decision */
 	tctx->bpf_decided = false;
 	tctx->last_run_at = bpf_ktime_get_ns();
@@ -1210,12 +1132,6 @@ void QOSLAND_OPS(qosland_stopping, struct task_struct *p, bool runnable)
 	if (!tctx || !tctx->last_run_at)
 		return;
 	delta = bpf_ktime_get_ns() - tctx->last_run_at;
-	/* Preempted with part of a user-space decision's slice left (see
-	 * resume_decision); a task whose slice ran out gets a new decision. */
-	if (runnable && tctx->run_key && tctx->run_slice > delta + RESUME_MIN_NS) {
-		tctx->resume_key = tctx->run_key;
-		tctx->resume_slice = tctx->run_slice - delta;
-	}
 	tctx->runtime_acc += delta;
 	tctx->run_activation += delta;
 	tctx->fb_vruntime += qosland_fb_charge(delta, p->scx.weight, tctx->fb_boost16 ?: QOSLAND_FB_ONE);

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 8
+#define QOSLAND_WIRE_VERSION 7
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -124,8 +124,6 @@ struct qosland_bpf_stats {
 	__u64 nr_rescued;         /* tasks taken back from user space when it took over */
 	__u64 nr_starved;         /* tasks BPF ran because they had waited a second (policy bound) */
 	__u64 nr_self_deferred;   /* scheduler runs deferred until the waking task blocks (or a timer) */
-	__u64 nr_resumed;         /* preempted tasks queued again on the rest of their decision */
-	__u64 nr_wakeups_spared;  /* records sent without a wakeup: user space was woken already */
 };
 
 /* Filled by ops.exit; user space reads it when the kernel ejects qosland. */

@@ -21,8 +21,6 @@ BpfStats BpfStats::operator-(const BpfStats& e) const {
   d.deadline_preempts -= e.deadline_preempts;
   d.self_moved -= e.self_moved;
   d.self_deferred -= e.self_deferred;
-  d.resumed -= e.resumed;
-  d.wakeups_spared -= e.wakeups_spared;
   d.lazy_records -= e.lazy_records;
   d.nudges -= e.nudges;
   d.fallback_enters -= e.fallback_enters;
@@ -59,7 +57,7 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
   std::snprintf(buf, sizeof(buf),
                 "t=%.1f runnable=%lld queued=%lld user=%llu bpf=%llu idle=%llu idle_prev=%llu "
                 "idle_core=%llu idle_any=%llu kthread=%llu "
-                "congested=%llu self=%llu self_moved=%llu self_deferred=%llu resumed=%llu spared=%llu lazy=%llu nudge=%llu stale=%llu preempt=%llu "
+                "congested=%llu self=%llu self_moved=%llu self_deferred=%llu lazy=%llu nudge=%llu stale=%llu preempt=%llu "
                 "fallback=%d fallback_ms=%llu fallback_enters=%llu fallback_bpf=%llu rescued=%llu starved=%llu "
                 "faults=%llu user_share=%.1f%% delay_p99_us=%llu",
                 s.uptime_s, static_cast<long long>(s.bpf.runnable),
@@ -75,8 +73,6 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 static_cast<unsigned long long>(s.bpf.self_dispatches),
                 static_cast<unsigned long long>(s.bpf.self_moved),
                 static_cast<unsigned long long>(s.bpf.self_deferred),
-                static_cast<unsigned long long>(s.bpf.resumed),
-                static_cast<unsigned long long>(s.bpf.wakeups_spared),
                 static_cast<unsigned long long>(s.bpf.lazy_records),
                 static_cast<unsigned long long>(s.bpf.nudges),
                 static_cast<unsigned long long>(s.bpf.stale),

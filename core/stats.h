@@ -25,8 +25,6 @@ struct BpfStats {
   uint64_t deadline_preempts = 0;   // CPUs preempted for a pinned task's earlier deadline
   uint64_t self_moved = 0;          // scheduler woken elsewhere to spare a more urgent task
   uint64_t self_deferred = 0;       // scheduler run deferred until the waking task blocked
-  uint64_t resumed = 0;             // preempted, queued again on the rest of its decision
-  uint64_t wakeups_spared = 0;      // records sent without a wakeup: user space was woken already
   uint64_t lazy_records = 0;        // records sent without waking user space
   uint64_t nudges = 0;              // user space woken by an idle CPU for those
   uint64_t fallback_enters = 0;     // BPF took over from a stalled user space

@@ -34,7 +34,7 @@ static_assert(offsetof(qosland_dispatch, cookie) == 8);
 static_assert(offsetof(qosland_dispatch, gen) == 16);
 static_assert(offsetof(qosland_dispatch, slice_ns) == 24);
 static_assert(offsetof(qosland_dispatch, vtime) == 32);
-static_assert(sizeof(qosland_bpf_stats) == (25 + QOSLAND_DELAY_BUCKETS) * 8);
+static_assert(sizeof(qosland_bpf_stats) == (23 + QOSLAND_DELAY_BUCKETS) * 8);
 static_assert(QOSLAND_DELAY_BUCKETS == std::tuple_size_v<decltype(BpfStats::decision_delay_hist)>);
 
 namespace {
@@ -130,8 +130,6 @@ BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu) {
     s.rescued += c.nr_rescued;
     s.starved += c.nr_starved;
     s.self_deferred += c.nr_self_deferred;
-    s.resumed += c.nr_resumed;
-    s.wakeups_spared += c.nr_wakeups_spared;
     s.queued += c.nr_queued;
     for (size_t i = 0; i < s.decision_delay_hist.size(); ++i) {
       s.decision_delay_hist[i] += c.decision_delay_hist[i];

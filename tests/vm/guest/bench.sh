@@ -8,7 +8,8 @@
 #   hogs        8 x nproc hogs alone: their iterations per second
 # Schedulers: default (sched_ext off), each qosland policy, and qosland with
 # --force-fallback (BPF decides everything); on request also POLICY_nodefer
-# (--wakeup-defer-us 0: the scheduler preempts a waking task at once). For qosland, its own CPU time is
+# (--wakeup-defer-us 0: the scheduler preempts a waking task at once) and
+# POLICY_deferUS (--wakeup-defer-us US, e.g. qos_defer2000). For qosland, its own CPU time is
 # read during each part, and its status lines around each part (the share of
 # dispatches decided in user space).
 #
@@ -84,6 +85,7 @@ for cfg in $CONFIGS; do
     default) ;;
     bpf) QLOG=/tmp/bench.$cfg.log; start_qosland --force-fallback --stats-interval 1 ;;
     *_nodefer) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "${cfg%_nodefer}" --wakeup-defer-us 0 --stats-interval 1 ;;
+    *_defer[0-9]*) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "${cfg%_defer*}" --wakeup-defer-us "${cfg##*_defer}" --stats-interval 1 ;;
     *) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "$cfg" --stats-interval 1 ;;
   esac
   if [ -n "$QPID" ]; then
