@@ -83,6 +83,28 @@ def check_load(c, tagged, prefix, expect_progress=True):
                  f"{': ' + frames['starved_threads'] if 'starved_threads' in frames else ''})")
 
 
+# What qosland calls a stalled user space by default (--stall-ms).
+STALL_MS = 50
+
+
+def expect_no_fallback(c, stats, frames, what):
+    """Under multi-threaded TCG user space always gets a CPU, so BPF must never
+    take over. The one excuse is a blip while the guest stood still: CI once
+    saw a single takeover of under 1 ms in a run where the frame producer's
+    timer fired 103 ms late (the host had frozen the guest; user space could
+    not run, and the fallback did its job). So at most one takeover of at
+    most 5 ms, and only in a run whose timer fired later than the stall
+    threshold."""
+    enters, ms = num(stats, "fallback_enters", 0), num(stats, "fallback_ms", 0)
+    late_ms = num(frames, "max_timer_delay_us", 0) / 1000
+    never = enters == 0 and ms == 0
+    blip = enters == 1 and ms <= 5 and late_ms > STALL_MS
+    c.expect(never or blip,
+             f"{what}: BPF never had to schedule alone, or once for at most 5 ms while the guest stood still "
+             f"(fallback_enters={enters:.0f}, fallback_ms={ms:.0f}; the frame timer's latest firing: "
+             f"{late_ms:.0f} ms late, stall threshold {STALL_MS} ms)")
+
+
 def scenario_a(c, facts, tagged, lines):
     c.expect(facts.get("state_started") == "enabled", f"sched_ext state is enabled after start ({facts.get('state_started')})")
     c.expect(facts.get("ops") == "qosland", f"root/ops names qosland ({facts.get('ops')})")
@@ -90,9 +112,7 @@ def scenario_a(c, facts, tagged, lines):
     c.expect(facts.get("load_hog_rc") == "0" and facts.get("load_frames_rc") == "0", "the workload exited 0")
     before, after = tagged.get("stats_before", {}), tagged.get("stats_after", {})
     if facts.get("boot_tcg") == "multi":
-        c.expect(after.get("fallback_enters") == "0",
-                 f"BPF never had to schedule alone under load (fallback_enters={after.get('fallback_enters')}, "
-                 f"fallback_ms={after.get('fallback_ms')})")
+        expect_no_fallback(c, after, tagged.get("load_frames", {}), "under load")
     else:
         # One host thread runs every vCPU in turn, and a vCPU may wait up to
         # 100 ms for its turn: then user space really does not run, and
@@ -150,10 +170,7 @@ def scenario_frames(c, facts, tagged, lines):
     share, _, _ = user_share_between(tagged.get("qos_stats_before", {}), tagged.get("qos_stats_after", {}))
     c.expect(share >= 0.80, f"qos: at least 80% of dispatches decided in user space ({100 * share:.1f}%)")
     for pol in ("qos", "vruntime"):
-        st = tagged.get(f"{pol}_stats_after", {})
-        c.expect(st.get("fallback_enters") == "0" and st.get("fallback_ms") == "0",
-                 f"{pol}: BPF never had to schedule alone (fallback_enters={st.get('fallback_enters')}, "
-                 f"fallback_ms={st.get('fallback_ms')})")
+        expect_no_fallback(c, tagged.get(f"{pol}_stats_after", {}), tagged.get(f"{pol}_frames", {}), pol)
     for pol in ("qos", "vruntime"):
         c.expect(facts.get(f"{pol}_qosland_rc") == "0", f"{pol}: qosland exits 0 on SIGINT")
     cd, cq = tagged.get("default_cyclic", {}), tagged.get("qos_cyclic", {})
