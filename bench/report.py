@@ -28,7 +28,7 @@ LABELS = {
 }
 for _p in ("qos", "vruntime", "fifo", "fallback"):
     LABELS[f"{_p}_nodefer"] = f"qosland {_p}, --wakeup-defer-us 0"
-    for _us in (500, 1000, 2000, 5000):
+    for _us in (250, 500, 1000, 2000, 5000):
         LABELS[f"{_p}_defer{_us}"] = f"qosland {_p}, --wakeup-defer-us {_us}"
 # The quantiles frame_pipeline prints in frames_cdf (q_us).
 QUANTILES = [q / 100 for q in range(0, 100, 5)] + [0.99, 1.0]

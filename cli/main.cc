@@ -81,7 +81,7 @@ struct RunOptions {
   std::string state_file = "/var/lib/qosland/tags.json";
   uint32_t ring_size = 1u << 20;  // bytes of the kernel -> user ring buffer
   uint32_t stall_ms = 50;
-  uint32_t wakeup_defer_us = 250;
+  uint32_t wakeup_defer_us = 2000;
   bool force_fallback = false;
   std::string socket = core::ControlSocketPath();
 };
