@@ -56,15 +56,10 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   }
   t.effective_cri = cri;
   // 5. Deadline.
-  const uint64_t runtime = e.avg_runtime_ns ? std::min(e.avg_runtime_ns, S) : S;
-  const double request = static_cast<double>(runtime * kDefaultWeight / w);
+  const double request = static_cast<double>(S * kDefaultWeight / w);
   const double boost = QosFactor(e.qos) * (1.0 + cri);
   const uint64_t budget = std::min(static_cast<uint64_t>(request / boost), kMaxBudgetSlices * S);
   t.discount = std::clamp(boost, 1.0 / kMaxDiscount, kMaxDiscount);
-  // 6. Slice.
-  const uint64_t runnable = std::max<uint32_t>(e.nr_runnable, 1);
-  t.slice_ns = std::clamp(kTargetLatencyNs * std::max<uint32_t>(config_.nr_cpus, 1) / runnable,
-                          std::min(kMinSliceNs, S), S);
 
   queue_.Push(t.start + budget, e.slot);
 }
@@ -72,8 +67,8 @@ void QosPolicy::OnRunnable(const Runnable& e) {
 bool QosPolicy::PickNext(Decision* out) {
   KeyQueue::Item e;
   if (!queue_.Pop(&e)) return false;
-  const TaskState& t = tasks_[e.slot];
-  *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = t.slice_ns, .vtime = e.key};
+  // 6. Slice: S.
+  *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = config_.slice_ns, .vtime = e.key};
   return true;
 }
 
