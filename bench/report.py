@@ -11,6 +11,7 @@ Markdown. Exit 1 if a run is missing or incomplete.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,10 +27,17 @@ LABELS = {
     "fallback": "qosland fallback (user space)",
     "bpf": "qosland --force-fallback (BPF)",
 }
-for _p in ("qos", "vruntime", "fifo", "fallback"):
-    LABELS[f"{_p}_nodefer"] = f"qosland {_p}, --wakeup-defer-us 0"
-    for _us in (250, 500, 1000, 2000, 5000):
-        LABELS[f"{_p}_defer{_us}"] = f"qosland {_p}, --wakeup-defer-us {_us}"
+
+
+def label(cfg):
+    """A config's row name: POLICY_nodefer and POLICY_deferUS (bench.sh) name
+    the option they set."""
+    m = re.fullmatch(r"(\w+?)_(nodefer|defer(\d+))", cfg)
+    if m and m.group(1) not in ("default", "bpf"):
+        return f"qosland {m.group(1)}, --wakeup-defer-us {m.group(3) or 0}"
+    return LABELS.get(cfg, cfg)
+
+
 # The quantiles frame_pipeline prints in frames_cdf (q_us).
 QUANTILES = [q / 100 for q in range(0, 100, 5)] + [0.99, 1.0]
 
@@ -84,11 +92,11 @@ def table(name, setup, runs):
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for cfg, f in runs.items():
         if f is None:
-            lines.append(f"| {LABELS.get(cfg, cfg)} | did not finish | | | | | | |")
+            lines.append(f"| {label(cfg)} | did not finish | | | | | | |")
             continue
         cpu = "" if cfg == "default" else f"{f['qosland_cpu_pct_hogs']:.1f} / {f['qosland_cpu_pct_frames']:.1f}"
         share = "" if cfg == "default" else f"{100 * f['user_share_hackbench']:.0f}% / {100 * f['user_share_frames']:.0f}%"
-        lines.append(f"| {LABELS.get(cfg, cfg)} | {f['frames_missed']:.0f} of {f['frames_ticks']:.0f} "
+        lines.append(f"| {label(cfg)} | {f['frames_missed']:.0f} of {f['frames_ticks']:.0f} "
                      f"({f['idle_missed']:.0f}) | {f['frames_p99_ms']:.1f} | {f['cyclictest_p99_us']:.0f} | "
                      f"{f['hackbench_ms'] / 1000:.2f} | {f['hogs_iters_per_s']:.0f} | {cpu} | {share} |")
     if d:
@@ -100,7 +108,7 @@ def table(name, setup, runs):
         for cfg, f in runs.items():
             if cfg == "default" or f is None:
                 continue
-            lines.append(f"| {LABELS.get(cfg, cfg)} | {fmt_ratio(ratio(f['frames_missed'], d['frames_missed']))} | "
+            lines.append(f"| {label(cfg)} | {fmt_ratio(ratio(f['frames_missed'], d['frames_missed']))} | "
                          f"{fmt_ratio(ratio(f['frames_p99_ms'], d['frames_p99_ms']))} | "
                          f"{fmt_ratio(ratio(f['cyclictest_p99_us'], d['cyclictest_p99_us']))} | "
                          f"{fmt_ratio(ratio(d['hackbench_ms'], f['hackbench_ms']))} | "
@@ -132,7 +140,7 @@ def plot(out_dir, name, runs):
         for i, q in enumerate(QUANTILES):
             out.write(f"{100 * q:g} " + " ".join(f"{max(v[i], 1) / 1000:.3f}" for _, v in cols) + "\n")
     png = os.path.join(out_dir, f"frames-{name}.png")
-    plots = ", ".join(f"'{data}' using {i + 2}:1 with linespoints title '{LABELS.get(c, c)}'"
+    plots = ", ".join(f"'{data}' using {i + 2}:1 with linespoints title '{label(c)}'"
                       for i, (c, _) in enumerate(cols))
     script = (f"set terminal pngcairo size 900,560 noenhanced; set output '{png}';"
               f"set title 'Frame latency under 8 x nproc hogs, kernel {name} (60 Hz: deadline 16.7 ms)';"
