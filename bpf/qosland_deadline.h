@@ -27,6 +27,14 @@
  *   budget  = min(min(avg_runtime, s) * 100 / w / boost, 2 s)
  *   deadline = start + budget                 (the DSQ's vtime order)
  *
+ * Unlike the qos policy (policy/qos_policy.h, steps 5 and 6), this one still
+ * requests the average runtime and shrinks slices with the queue. The qos
+ * policy gave both up for throughput (hackbench). This is the safety net,
+ * and a crowd must not stall it: among 1000 hogs on one CPU, whole 5 ms
+ * slices made a 60 Hz task that had just arrived wait 5 s, and nothing checks
+ * BPF's own queue for tasks that wait a second (as ops.dispatch does for the
+ * queues user space fills).
+ *
  * Waiting: every key lies within [vtime_now - s, vtime_now + 3 s], and
  * vtime_now follows the starts of the tasks that run, so whoever waits is
  * reached once the tasks ahead of it have each run a few turns. Among 16
