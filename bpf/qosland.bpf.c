@@ -683,8 +683,9 @@ static void rescue_waiting(s32 cpu)
  * (its base slice, 0.75 ms x (1 + log2 CPUs)). At 250 us, hackbench in the
  * emulator ran at a fifth of the default scheduler's throughput: each kick
  * stopped a producer after a message or two, and the consumers it had woken
- * (earlier deadlines) then ran first. At 2 ms it ran at about 0.75 of it,
- * and cyclictest under hogs, woken by timer interrupts, did not notice.
+ * (earlier deadlines) then ran first. At 2 ms it ran at about 0.75 of it
+ * (with the qos policy of the time; docs/benchmarks.md has the latest), and
+ * cyclictest under hogs, woken by timer interrupts, did not notice.
  */
 static int defer_fn(void *map, int *key, struct defer_timer *t)
 {

@@ -4,7 +4,7 @@
 // every task still runs within a bound.
 //
 // Units: ns of virtual time ("vns": CPU ns scaled to a nice-0 task), Hz, and
-// dimensionless factors. S = slice_ns of PolicyConfig (the largest slice).
+// dimensionless factors. S = slice_ns of PolicyConfig (every turn's slice).
 //
 // 1. Virtual runtime. vruntime += runtime_ns * 100 / (w * discount), with
 //    w = clamp(weight, kMinWeight, kMaxWeight) and discount = clamp(boost of
