@@ -162,6 +162,12 @@ struct task_ctx {
 	u64 runtime_avg;    /* CPU ns per activation */
 	u64 slept_ns;       /* blocked time before the latest wakeup */
 	s32 waker_pid;      /* who woke it last; 0: none (interrupt, not a wakeup) */
+	u32 rooted;         /* see qosland_rooted_update */
+	/* The wakeup in progress, as ops.select_cpu saw it from the waker's
+	 * side (see attribute_wakeup); ops.runnable takes it over. */
+	s32 pend_waker_pid;
+	u32 pend_rooted;
+	bool pend_valid;
 	bool waiting;     /* in user space's hands: a decision may apply */
 	bool user_decided; /* its latest dispatch came from a user-space decision */
 	bool bpf_decided; /* its latest dispatch came from the fallback deadline */
@@ -459,10 +465,58 @@ static s32 usersched_cpu(struct task_struct *p, s32 prev_cpu)
 	return cpu;
 }
 
+/*
+ * Who is behind a wakeup, seen from the waking side: the task to credit
+ * (0 for none) and the rootedness sample (qosland_signals.h). Called by
+ * ops.select_cpu, which runs in the waker's context. ops.runnable may not:
+ * a wakeup onto an idle CPU is queued to that CPU and enqueued from its
+ * interrupt (the kernel's wake list), where the waker is another CPU's
+ * current task, and the wakeup would pass for a timer's. Only a task that
+ * skips ops.select_cpu (bound to one CPU) is attributed in ops.runnable.
+ * A kernel thread is credited as the waker (it may defer the scheduler's
+ * run, see defer_usersched) but roots the chain like an interrupt: it works
+ * for a device or a timer (softirqs, interrupt threads, I/O completion).
+ */
+static void attribute_wakeup(struct task_struct *p, struct task_ctx *tctx, u64 now)
+{
+	struct task_struct *waker;
+	struct task_ctx *wctx;
+
+	tctx->pend_valid = true;
+	tctx->pend_waker_pid = 0;
+	tctx->pend_rooted = QOSLAND_ROOTED_ONE;
+	if (in_interrupt_context())
+		return;
+	waker = bpf_get_current_task_btf();
+	if (!waker->pid)  /* the idle task */
+		return;
+	if (waker == p) {  /* a task waking itself tells nothing */
+		tctx->pend_rooted = tctx->rooted;
+		return;
+	}
+	wctx = lookup_task_ctx(waker);
+	if (!wctx) {
+		tctx->pend_rooted = tctx->rooted;
+		return;
+	}
+	wctx->wake_avg = qosland_interval_update(wctx->wake_avg, wctx->last_wake_at, now);
+	wctx->last_wake_at = now;
+	tctx->pend_waker_pid = waker->pid;
+	if (!is_kthread(waker))
+		tctx->pend_rooted = qosland_rooted_hop(wctx->rooted);
+}
+
 s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	enum idle_pick how = PICK_NONE;
 	s32 cpu;
+
+	if (wake_flags & SCX_WAKE_TTWU) {
+		struct task_ctx *tctx = lookup_task_ctx(p);
+
+		if (tctx)
+			attribute_wakeup(p, tctx, bpf_ktime_get_ns());
+	}
 
 	cpu = pick_idle_cpu(p, prev_cpu, &how);
 	if (cpu < 0 && is_usersched(p))
@@ -801,6 +855,8 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->block_freq_hz = qosland_rate_hz(tctx->block_avg, tctx->last_block_at, rec->enq_ns);
 	rec->waker_pid = (enq_flags & SCX_ENQ_WAKEUP) ? tctx->waker_pid : 0;
 	rec->nr_runnable = nr_runnable_all > 0 ? (u32)nr_runnable_all : 0;
+	rec->rooted = tctx->rooted;
+	rec->pad0 = 0;
 	tctx->runtime_acc = 0;
 	bpf_ringbuf_submit(rec, rb_flags);
 
@@ -808,8 +864,9 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 		STAT_ADD(nr_lazy_records, 1);
 	} else {
 		note_wakeup_sent();
-		/* Woken by the task running here, from task context (runnable
-		 * credits no waker from an interrupt or another CPU's IPI). */
+		/* Woken by the task running here, from task context (a wakeup
+		 * from an interrupt credits no waker, and one from another CPU
+		 * credits a task that is not current here). */
 		if (rec_waker_is_current(enq_flags, tctx)) {
 			u32 i;
 
@@ -1024,7 +1081,12 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 		/* Uses this call's dispatch slots: decisions wait for the next. */
 		rescue_waiting(cpu);
 	} else {
-		drained = bpf_user_ringbuf_drain(&dispatched, apply_decision, &dctx, 0);
+		/* No wakeup for the writer: user space never waits for room in
+		 * this ring (a decision that finds it full is held and sent on
+		 * its next pass), and each wakeup is an irq_work, an interrupt
+		 * this CPU sends itself, per drain. Without them hackbench ran
+		 * 4-5% faster in the VM (docs/benchmarks.md). */
+		drained = bpf_user_ringbuf_drain(&dispatched, apply_decision, &dctx, BPF_RB_NO_WAKEUP);
 		if (drained > 0)
 			note_progress(now);
 		/* A full batch means more decisions may wait: make sure a CPU comes back. */
@@ -1078,8 +1140,7 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 
 void QOSLAND_OPS(qosland_runnable, struct task_struct *p, u64 enq_flags)
 {
-	struct task_struct *waker;
-	struct task_ctx *tctx, *wctx;
+	struct task_ctx *tctx;
 	u64 now;
 
 	__sync_fetch_and_add(&nr_runnable_all, 1);
@@ -1091,18 +1152,11 @@ void QOSLAND_OPS(qosland_runnable, struct task_struct *p, u64 enq_flags)
 	now = bpf_ktime_get_ns();
 	tctx->slept_ns = tctx->last_block_at && now > tctx->last_block_at ? now - tctx->last_block_at : 0;
 	tctx->run_activation = 0;
-	tctx->waker_pid = 0;
-	if (in_interrupt_context())
-		return;
-	waker = bpf_get_current_task_btf();
-	if (!waker->pid || waker == p)  /* the idle task, or a task waking itself */
-		return;
-	wctx = lookup_task_ctx(waker);
-	if (!wctx)
-		return;
-	wctx->wake_avg = qosland_interval_update(wctx->wake_avg, wctx->last_wake_at, now);
-	wctx->last_wake_at = now;
-	tctx->waker_pid = waker->pid;
+	if (!tctx->pend_valid)  /* no ops.select_cpu (a task bound to one CPU) */
+		attribute_wakeup(p, tctx, now);
+	tctx->pend_valid = false;
+	tctx->waker_pid = tctx->pend_waker_pid;
+	tctx->rooted = qosland_rooted_update(tctx->rooted, tctx->pend_rooted);
 }
 
 void QOSLAND_OPS(qosland_quiescent, struct task_struct *p, u64 deq_flags)

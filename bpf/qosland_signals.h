@@ -57,4 +57,28 @@ static inline __u32 qosland_rate_hz(__u64 avg_interval_ns, __u64 last_ns, __u64 
 	return hz > QOSLAND_MAX_RATE_HZ ? QOSLAND_MAX_RATE_HZ : (__u32)hz;
 }
 
+/*
+ * Rootedness: how much of a task's wakeups trace back to an interrupt (a
+ * timer, a device: a display's vblank, a sound card, input, the network)
+ * rather than only to other tasks, in [0, QOSLAND_ROOTED_ONE]. A wakeup
+ * from an interrupt, the idle task or a kernel thread is a sample of ONE;
+ * a wakeup by a task passes on 7/8 of that task's own value, so it fades
+ * along a chain of tasks and dies out where tasks only wake each other.
+ * A game's frame chain (timer -> main -> workers -> main -> compositor)
+ * settles at 0.6-0.9; hackbench's senders and receivers, or a build's
+ * make and compilers, at 0. Averaged like the other signals (1/4 a sample),
+ * but from 0 for a new task.
+ */
+#define QOSLAND_ROOTED_ONE 1024U
+
+static inline __u32 qosland_rooted_hop(__u32 waker_rooted)
+{
+	return waker_rooted - (waker_rooted >> 3);
+}
+
+static inline __u32 qosland_rooted_update(__u32 avg, __u32 sample)
+{
+	return avg - (avg >> QOSLAND_EWMA_SHIFT) + (sample >> QOSLAND_EWMA_SHIFT);
+}
+
 #endif /* QOSLAND_BPF_QOSLAND_SIGNALS_H_ */

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 7
+#define QOSLAND_WIRE_VERSION 8
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -42,7 +42,7 @@ enum qosland_queued_flags {
 #define QOSLAND_QF_UCLAMP_SHIFT 24
 
 /*
- * Kernel -> user, through the BPF_MAP_TYPE_RINGBUF "queued". 96 bytes.
+ * Kernel -> user, through the BPF_MAP_TYPE_RINGBUF "queued". 104 bytes.
  * One record per ops.enqueue that BPF does not handle itself, and one
  * (QOSLAND_REC_EXIT) per exiting task when the ring has room.
  */
@@ -71,6 +71,9 @@ struct qosland_queued {
 	__s32 waker_pid;      /* the task that woke it; 0 if not a wakeup, or woken
 	                         from interrupt context (no task to credit) */
 	__u32 nr_runnable;    /* runnable tasks under qosland at enqueue (all CPUs) */
+	__u32 rooted;         /* 0..QOSLAND_ROOTED_ONE (qosland_signals.h): how much
+	                         its wakeups trace back to an interrupt, EWMA */
+	__u32 pad0;
 };
 
 /*

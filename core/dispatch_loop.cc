@@ -107,7 +107,8 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
                       .wake_freq_hz = task.wake_freq_hz,
                       .block_freq_hz = task.block_freq_hz,
                       .waker = waker,
-                      .nr_runnable = task.nr_runnable});
+                      .nr_runnable = task.nr_runnable,
+                      .rooted = std::min(task.rooted, 1024u) / 1024.0});
 }
 
 void DispatchLoop::OnExit(const QueuedTask& task) {

@@ -34,6 +34,9 @@ struct QueuedTask {
   uint32_t block_freq_hz = 0;
   int32_t waker_pid = 0;  // 0: none
   uint32_t nr_runnable = 0;
+  // How much its wakeups trace back to an interrupt, 0..1024 (see
+  // QOSLAND_ROOTED_ONE); 1024 unless a kernel side says otherwise.
+  uint32_t rooted = 1024;
   uint32_t ident_hash = 0;  // changes with the task's name and cgroup (exec, rename, move)
   uint8_t sched_policy = 0;  // SCHED_NORMAL 0, SCHED_BATCH 3, SCHED_IDLE 5...
   int8_t nice = 0;

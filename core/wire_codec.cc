@@ -6,12 +6,13 @@
 #include <cstring>
 #include <tuple>
 
+#include "bpf/qosland_signals.h"
 #include "bpf/qosland_wire.h"
 
 namespace qosland::core {
 
 // The layout BPF writes and reads; a change here is a wire change.
-static_assert(sizeof(qosland_queued) == 96);
+static_assert(sizeof(qosland_queued) == 104);
 static_assert(offsetof(qosland_queued, cookie) == 8);
 static_assert(offsetof(qosland_queued, gen) == 16);
 static_assert(offsetof(qosland_queued, enq_ns) == 24);
@@ -28,6 +29,7 @@ static_assert(offsetof(qosland_queued, wake_freq_hz) == 80);
 static_assert(offsetof(qosland_queued, block_freq_hz) == 84);
 static_assert(offsetof(qosland_queued, waker_pid) == 88);
 static_assert(offsetof(qosland_queued, nr_runnable) == 92);
+static_assert(offsetof(qosland_queued, rooted) == 96);
 static_assert(sizeof(qosland_dispatch) == 40);
 static_assert(offsetof(qosland_dispatch, cpu) == 4);
 static_assert(offsetof(qosland_dispatch, cookie) == 8);
@@ -86,6 +88,7 @@ bool DecodeQueued(std::span<const std::byte> record, QueuedTask* out) {
   t.ident_hash = QOSLAND_FIELD(r, ident_hash);
   t.waker_pid = QOSLAND_FIELD(r, waker_pid);
   t.nr_runnable = QOSLAND_FIELD(r, nr_runnable);
+  t.rooted = std::min<uint32_t>(QOSLAND_FIELD(r, rooted), QOSLAND_ROOTED_ONE);
   return true;
 }
 #undef QOSLAND_FIELD

@@ -74,6 +74,12 @@ struct Runnable {
   uint32_t block_freq_hz = 0;   // how often it blocks (consumer)
   TaskSlot waker = kNoTask;     // the task that woke it, when known
   uint32_t nr_runnable = 0;     // runnable tasks on the machine, all CPUs
+  // How much of its wakeups trace back to an interrupt (a timer, a device)
+  // rather than only to other tasks, in [0, 1]: about 1 for a task a timer
+  // or a device wakes, fading by 1/8 per task along a chain of wakeups, 0
+  // for tasks that only wake each other (hackbench, a build). 1 when
+  // unknown. What makes a frame chain's deadline matter and a pipeline's not.
+  double rooted = 1.0;
 };
 
 struct Decision {

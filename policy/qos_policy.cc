@@ -44,13 +44,16 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   vtime_now_ = std::max(vtime_now_, t.start);
   // 1. Virtual runtime, charged at the discount of the activation that ran.
   t.vruntime += static_cast<uint64_t>(static_cast<double>(e.runtime_ns * kDefaultWeight / w) / t.discount);
-  // 2. Start, lag-capped on both sides; above by one turn of its own charge.
-  const uint64_t lo = vtime_now_ > S ? vtime_now_ - S : 0;
+  // 2. Start, lag-capped on both sides; above by one turn of its own charge,
+  // below by a sleeper's credit of up to one slice, as rooted as it is.
+  const double R = std::clamp(e.rooted / kRootedFull, 0.0, 1.0);
+  const uint64_t credit = static_cast<uint64_t>(static_cast<double>(S) * R);
+  const uint64_t lo = vtime_now_ > credit ? vtime_now_ - credit : 0;
   const double charge = std::clamp(1.0 / t.discount, 1.0, kMaxDiscount);
   t.vruntime = std::clamp(t.vruntime, lo, vtime_now_ + static_cast<uint64_t>(charge * static_cast<double>(S)));
   t.start = t.vruntime;
   // 3-4. Criticality, own or inherited for this activation.
-  double cri = OwnCriticality(e.block_freq_hz, e.wake_freq_hz, e.avg_runtime_ns, S);
+  double cri = OwnCriticality(e.block_freq_hz, e.wake_freq_hz, e.avg_runtime_ns, S) * R;
   if (e.wakeup && e.waker != kNoTask && e.waker < tasks_.size() && e.waker != e.slot) {
     cri = std::max(cri, kInheritance * tasks_[e.waker].effective_cri);
   }

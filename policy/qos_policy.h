@@ -21,16 +21,23 @@
 //    a decision that has run (monotone; a task's next event says its previous
 //    decision ran). Not of decisions merely made: qosland sends every decision
 //    at once, and a far-ahead start would drag everyone's clock forward before
-//    it even ran. start = clamp(vruntime, vtime_now - S,
+//    it even ran. start = clamp(vruntime, vtime_now - S * R,
 //    vtime_now + S * charge), charge = clamp(1 / discount, 1, kMaxDiscount):
 //    how many vns one ns of its CPU costs it beyond its weight (4 for a
-//    background hog). Below: a sleeper's credit is one slice at most. Above:
-//    a task whose clock ran far ahead (a low weight, a low class) is never
-//    more than one turn of its own charge ahead, so the kernel's watchdog
-//    never sees it starve; one turn, so that the class still divides the CPU
-//    when only two tasks share it (with a cap of one slice, a background hog
-//    beside a default one got 1/3 of the CPU, not 1/5: each of its turns
-//    pushed vtime_now, and so the other task, forward).
+//    background hog), R = min(1, rooted / kRootedFull) (see 3).
+//    Below: a sleeper's credit is one slice at most, and only for a task
+//    whose wakeups trace back to an interrupt. vtime_now is the front of the
+//    kernel's queue, so a credit puts a woken task ahead of nearly everyone
+//    waiting. Where tasks only wake each other, that made a receiver run as
+//    soon as a message came, on one message at a time: in hackbench on 6.16,
+//    about 5,900 decisions a run with the credit and 4,800 without, and
+//    2.44-2.53 s against 2.34-2.40 s (docs/benchmarks.md, "Rooted wakeups").
+//    Above: a task whose clock ran far ahead (a low weight, a low class) is
+//    never more than one turn of its own charge ahead, so the kernel's
+//    watchdog never sees it starve; one turn, so that the class still
+//    divides the CPU when only two tasks share it (with a cap of one slice,
+//    a background hog beside a default one got 1/3 of the CPU, not 1/5:
+//    each of its turns pushed vtime_now, and so the other task, forward).
 //
 // 3. Latency criticality, own (dimensionless, >= 0):
 //      freq   = log2(1 + block_hz) + log2(1 + wake_hz)
@@ -39,6 +46,18 @@
 //    High when a task both blocks and wakes others often (the middle of a
 //    work chain) and runs briefly; 0 for a hog that never blocks. A 60 Hz
 //    frame thread that wakes two others and runs 2 ms of a 5 ms slice: ~7.5.
+//    It counts in full only for a task whose wakeups trace back to an
+//    interrupt (Runnable::rooted >= kRootedFull), in proportion below:
+//      own    = freq * (1 + brief) / 4 * R
+//    A frame chain hangs off a timer or a display, audio off a sound card's
+//    or a timer's interrupt, a desktop off input: their deadlines are the
+//    world's. Tasks that only wake each other (hackbench's senders and
+//    receivers, a build) block and wake as often and run as briefly, but
+//    nobody outside waits on any one of their steps; boosting them only
+//    ran receivers on a message or two at a time. In hackbench on 6.16 that
+//    took 8,500-9,700 decisions a run, and 5,900 without it (vruntime order:
+//    3,000); 20-30 tasks waited over a second in two runs, and none without
+//    (docs/benchmarks.md, "Rooted wakeups").
 //
 // 4. Inheritance (along work chains). A woken task takes, for that
 //    activation only, max(own, kInheritance * effective(waker)), where
@@ -105,6 +124,7 @@ class QosPolicy final : public Policy {
   static constexpr uint64_t kMaxBudgetSlices = 2;
   static constexpr double kInheritance = 0.5;
   static constexpr double kMaxDiscount = 4.0;
+  static constexpr double kRootedFull = 0.5;
 
   explicit QosPolicy(const PolicyConfig& config);
 

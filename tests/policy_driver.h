@@ -102,7 +102,8 @@ class PolicyDriver {
                    .qos = t.qos,
                    .avg_runtime_ns = periodic ? t.burst_ns : 5'000'000,
                    .block_freq_hz = periodic ? static_cast<uint32_t>(1'000'000'000 / t.period_ns) : 0,
-                   .nr_runnable = static_cast<uint32_t>(CountRunnable())});
+                   .nr_runnable = static_cast<uint32_t>(CountRunnable()),
+                   .rooted = periodic ? 1.0 : 0.0});  // a timer wakes periodic tasks
   }
 
   size_t CountRunnable() const {

@@ -146,6 +146,66 @@ TEST(QosPolicyTest, InheritanceDecaysAndDoesNotStick) {
   EXPECT_DOUBLE_EQ(p.effective_criticality(1), 0.0);
 }
 
+// Checks that only wakeups tracing back to an interrupt make a task urgent:
+// a task that blocks and wakes others as often as a frame thread, but is
+// only ever woken by other tasks (a hackbench receiver), is not ordered
+// ahead of a hog queued at the same moment, so it runs on a whole batch of
+// messages rather than on each one; halfway rooted, half the criticality.
+TEST(QosPolicyTest, OnlyChainsRootedInAnInterruptAreBoosted) {
+  QosPolicy p = Make();
+  for (TaskSlot s = 0; s < 4; ++s) p.OnTaskNew({.slot = s});
+  Runnable pipeline = ChainMember(0);
+  pipeline.rooted = 0;
+  pipeline.runtime_ns = kSlice;  // charged as much as the hog, to compare at equal start
+  p.OnRunnable(pipeline);
+  p.OnRunnable(Hog(1));
+  Runnable frame = ChainMember(2);
+  frame.rooted = QosPolicy::kRootedFull;
+  p.OnRunnable(frame);
+  Runnable half = ChainMember(3);
+  half.rooted = QosPolicy::kRootedFull / 2;
+  p.OnRunnable(half);
+  EXPECT_EQ(p.effective_criticality(0), 0.0);
+  EXPECT_GT(p.effective_criticality(2), 1.0);
+  EXPECT_DOUBLE_EQ(p.effective_criticality(3), p.effective_criticality(2) / 2);
+  Decision d[4];
+  for (Decision& x : d) ASSERT_TRUE(p.PickNext(&x));
+  EXPECT_EQ(d[0].slot, 2u);
+  EXPECT_EQ(d[1].slot, 3u);
+  EXPECT_EQ(d[2].vtime, d[3].vtime) << "the unrooted pipeline task and the hog share a deadline";
+}
+
+// Checks that a sleeper's credit goes only to tasks whose wakeups trace back
+// to an interrupt: after a long sleep, a rooted task and an unrooted one
+// woken at the same moment are a whole slice apart, the unrooted one
+// starting at the clock, behind every task woken with credit before it,
+// rather than at the front of the queue (where a hackbench receiver ran on
+// each message as it came).
+TEST(QosPolicyTest, SleeperCreditOnlyForRootedTasks) {
+  QosPolicy p = Make();
+  for (TaskSlot s = 0; s < 3; ++s) p.OnTaskNew({.slot = s});
+  for (int i = 0; i < 100; ++i) {  // a hog moves the clock forward
+    p.OnRunnable(Hog(0));
+    Decision d;
+    ASSERT_TRUE(p.PickNext(&d));
+  }
+  ASSERT_GT(p.vtime_now(), 10 * kSlice);
+  const Runnable sleeper{.slot = 1, .wakeup = true, .avg_runtime_ns = kSlice};
+  Runnable unrooted = sleeper;
+  unrooted.rooted = 0;
+  Runnable rooted = sleeper;
+  rooted.slot = 2;
+  p.OnRunnable(unrooted);
+  p.OnRunnable(rooted);
+  Decision first, second;
+  ASSERT_TRUE(p.PickNext(&first));
+  ASSERT_TRUE(p.PickNext(&second));
+  EXPECT_EQ(first.slot, 2u);
+  EXPECT_EQ(second.slot, 1u);
+  EXPECT_EQ(second.vtime - first.vtime, kSlice);
+  EXPECT_EQ(second.vtime, p.vtime_now() + kSlice) << "unrooted: starts at the clock";
+}
+
 // Checks that a task keeps a whole slice however many tasks wait: a
 // producer among a crowd of consumers (hackbench's 160 tasks on 2 CPUs) is
 // not preempted at every tick.

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "bpf/qosland_signals.h"
 #include "bpf/qosland_wire.h"
 
 namespace qosland::core {
@@ -52,6 +53,7 @@ TEST(WireCodecTest, DecodesAQueuedRecord) {
   w.block_freq_hz = 60;
   w.waker_pid = 1199;
   w.nr_runnable = 21;
+  w.rooted = 700;
   const auto t = DecodeQueued(Bytes(w));
   ASSERT_TRUE(t.has_value());
   EXPECT_EQ(t->kind, QueuedTask::Kind::kQueued);
@@ -74,6 +76,9 @@ TEST(WireCodecTest, DecodesAQueuedRecord) {
   EXPECT_EQ(t->block_freq_hz, 60u);
   EXPECT_EQ(t->waker_pid, 1199);
   EXPECT_EQ(t->nr_runnable, 21u);
+  EXPECT_EQ(t->rooted, 700u);
+  w.rooted = 5000;  // out of range: read as fully rooted, never more
+  EXPECT_EQ(DecodeQueued(Bytes(w))->rooted, QOSLAND_ROOTED_ONE);
 }
 
 // Checks that records of the wrong size or kind are refused, not misread.
