@@ -65,9 +65,10 @@ static inline __u32 qosland_rate_hz(__u64 avg_interval_ns, __u64 last_ns, __u64 
  * a wakeup by a task passes on 7/8 of that task's own value, so it fades
  * along a chain of tasks and dies out where tasks only wake each other.
  * A game's frame chain (timer -> main -> workers -> main -> compositor)
- * settles at 0.6-0.9; hackbench's senders and receivers, or a build's
- * make and compilers, at 0. Averaged like the other signals (1/4 a sample),
- * but from 0 for a new task.
+ * settles at 1 for the timer thread and 0.6-0.7 for the others (as a
+ * fraction of ONE); hackbench's senders and receivers, or a build's make
+ * and compilers, at 0. Averaged like the other signals (1/4 a sample), but
+ * from 0 for a new task.
  */
 #define QOSLAND_ROOTED_ONE 1024U
 
