@@ -108,6 +108,7 @@ const volatile __u64 default_slice_ns = 5000000;
  * space that shows no progress (--stall-ms); always with force_fallback. */
 const volatile __u64 stall_ns = 50000000;
 const volatile bool force_fallback;
+const volatile bool switch_partial;  /* --partial: only SCHED_EXT tasks are ours */
 /* See defer_usersched(); 0: always preempt at once. */
 const volatile __u64 wakeup_defer_ns = 2000000;
 /* Topology (core/topology.h): the last-level cache of each CPU id, as an
@@ -466,6 +467,28 @@ static s32 usersched_cpu(struct task_struct *p, s32 prev_cpu)
 }
 
 /*
+ * Whether sched_ext, and so qosland, schedules t: only then does t's own
+ * rootedness follow its wakeups (ops.runnable). Real-time and deadline tasks
+ * never are ours (PipeWire's data thread, woken by a sound card or a timer,
+ * wakes its clients from SCHED_FIFO); with --partial only SCHED_EXT ones are
+ * (a compositor left to the kernel wakes the game).
+ */
+#define QOSLAND_SCHED_NORMAL 0
+#define QOSLAND_SCHED_BATCH 3
+#define QOSLAND_SCHED_IDLE 5
+#define QOSLAND_SCHED_EXT 7
+
+static bool under_qosland(const struct task_struct *t)
+{
+	u32 policy = t->policy;
+
+	if (policy == QOSLAND_SCHED_EXT)
+		return true;
+	return !switch_partial && (policy == QOSLAND_SCHED_NORMAL || policy == QOSLAND_SCHED_BATCH ||
+				   policy == QOSLAND_SCHED_IDLE);
+}
+
+/*
  * Who is behind a wakeup, seen from the waking side: the task to credit
  * (0 for none) and the rootedness sample (qosland_signals.h). Called by
  * ops.select_cpu, which runs in the waker's context. ops.runnable may not:
@@ -475,7 +498,9 @@ static s32 usersched_cpu(struct task_struct *p, s32 prev_cpu)
  * skips ops.select_cpu (bound to one CPU) is attributed in ops.runnable.
  * A kernel thread is credited as the waker (it may defer the scheduler's
  * run, see defer_usersched) but roots the chain like an interrupt: it works
- * for a device or a timer (softirqs, interrupt threads, I/O completion).
+ * for a device or a timer (softirqs, interrupt threads, I/O completion). So
+ * does a task qosland does not schedule (under_qosland): its rootedness is
+ * unknown, and counting it as 0 would cut every chain that passes through it.
  */
 static void attribute_wakeup(struct task_struct *p, struct task_ctx *tctx, u64 now)
 {
@@ -502,7 +527,7 @@ static void attribute_wakeup(struct task_struct *p, struct task_ctx *tctx, u64 n
 	wctx->wake_avg = qosland_interval_update(wctx->wake_avg, wctx->last_wake_at, now);
 	wctx->last_wake_at = now;
 	tctx->pend_waker_pid = waker->pid;
-	if (!is_kthread(waker))
+	if (!is_kthread(waker) && under_qosland(waker))
 		tctx->pend_rooted = qosland_rooted_hop(wctx->rooted);
 }
 

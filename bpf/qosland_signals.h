@@ -61,7 +61,9 @@ static inline __u32 qosland_rate_hz(__u64 avg_interval_ns, __u64 last_ns, __u64 
  * Rootedness: how much of a task's wakeups trace back to an interrupt (a
  * timer, a device: a display's vblank, a sound card, input, the network)
  * rather than only to other tasks, in [0, QOSLAND_ROOTED_ONE]. A wakeup
- * from an interrupt, the idle task or a kernel thread is a sample of ONE;
+ * from an interrupt, the idle task, a kernel thread or a task sched_ext
+ * does not schedule (real-time ones; with --partial, all but SCHED_EXT
+ * ones) is a sample of ONE;
  * a wakeup by a task passes on 7/8 of that task's own value, so it fades
  * along a chain of tasks and dies out where tasks only wake each other.
  * A game's frame chain (timer -> main -> workers -> main -> compositor)
