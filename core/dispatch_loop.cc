@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bpf/qosland_signals.h"
 #include "core/qos_hints.h"
 
 namespace qosland::core {
@@ -108,7 +109,7 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
                       .block_freq_hz = task.block_freq_hz,
                       .waker = waker,
                       .nr_runnable = task.nr_runnable,
-                      .rooted = std::min(task.rooted, 1024u) / 1024.0});
+                      .rooted = std::min(task.rooted, QOSLAND_ROOTED_ONE) / double{QOSLAND_ROOTED_ONE}});
 }
 
 void DispatchLoop::OnExit(const QueuedTask& task) {
