@@ -19,11 +19,15 @@
 #define QOSLAND_MAX_INTERVAL_NS 1000000000ULL
 #define QOSLAND_MAX_RATE_HZ 1000000U
 
+static inline __u64 qosland_ewma_step(__u64 avg, __u64 sample)
+{
+	return avg - (avg >> QOSLAND_EWMA_SHIFT) + (sample >> QOSLAND_EWMA_SHIFT);
+}
+
+/* The first sample is taken as it is (0 means "none yet"). */
 static inline __u64 qosland_ewma(__u64 avg, __u64 sample)
 {
-	if (!avg)
-		return sample;
-	return avg - (avg >> QOSLAND_EWMA_SHIFT) + (sample >> QOSLAND_EWMA_SHIFT);
+	return avg ? qosland_ewma_step(avg, sample) : sample;
 }
 
 /* Folds the interval between two events into the average interval. */
@@ -79,9 +83,10 @@ static inline __u32 qosland_rooted_hop(__u32 waker_rooted)
 	return waker_rooted - (waker_rooted >> 3);
 }
 
+/* Starts from 0, not from the first sample: a new task has to earn it. */
 static inline __u32 qosland_rooted_update(__u32 avg, __u32 sample)
 {
-	return avg - (avg >> QOSLAND_EWMA_SHIFT) + (sample >> QOSLAND_EWMA_SHIFT);
+	return (__u32)qosland_ewma_step(avg, sample);
 }
 
 #endif /* QOSLAND_BPF_QOSLAND_SIGNALS_H_ */

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 8
+#define QOSLAND_WIRE_VERSION 9
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -88,7 +88,15 @@ struct qosland_dispatch {
 	__u64 gen;            /* from qosland_queued.gen */
 	__u64 slice_ns;       /* time slice to grant; 0 means the BPF default */
 	__u64 vtime;          /* ordering key inside the target DSQ: lower runs first */
+	__u32 flags;          /* QOSLAND_DF_* */
+	__u32 pad0;
 };
+
+/* qosland_dispatch.flags */
+/* Its wakeups reach user space at once, even unrooted ones, which may
+ * otherwise wait while the CPUs have decided work (see record_wakeup_flags
+ * in qosland.bpf.c). Holds until the task's next decision. */
+#define QOSLAND_DF_URGENT (1U << 0)
 
 #define QOSLAND_DELAY_BUCKETS 24
 

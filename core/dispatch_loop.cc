@@ -154,7 +154,7 @@ int DispatchLoop::SendDecisions() {
       continue;
     }
     const DispatchDecision d{.pid = e.pid, .cpu = pd.cpu, .cookie = e.cookie, .gen = e.gen,
-                             .slice_ns = pd.slice_ns, .vtime = pd.vtime};
+                             .slice_ns = pd.slice_ns, .vtime = pd.vtime, .urgent = pd.urgent};
     last_vtime_ = std::max(last_vtime_, pd.vtime);
     if (!transport_.Send(d)) {
       ++stats_.send_full;

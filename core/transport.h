@@ -51,6 +51,9 @@ struct DispatchDecision {
   uint64_t gen = 0;
   uint64_t slice_ns = 0;
   uint64_t vtime = 0;
+  // Read this task's next wakeup at once, even if unrooted (see
+  // policy::Decision::urgent).
+  bool urgent = false;
 };
 
 class QueuedSink {

@@ -30,12 +30,13 @@ static_assert(offsetof(qosland_queued, block_freq_hz) == 84);
 static_assert(offsetof(qosland_queued, waker_pid) == 88);
 static_assert(offsetof(qosland_queued, nr_runnable) == 92);
 static_assert(offsetof(qosland_queued, rooted) == 96);
-static_assert(sizeof(qosland_dispatch) == 40);
+static_assert(sizeof(qosland_dispatch) == 48);
 static_assert(offsetof(qosland_dispatch, cpu) == 4);
 static_assert(offsetof(qosland_dispatch, cookie) == 8);
 static_assert(offsetof(qosland_dispatch, gen) == 16);
 static_assert(offsetof(qosland_dispatch, slice_ns) == 24);
 static_assert(offsetof(qosland_dispatch, vtime) == 32);
+static_assert(offsetof(qosland_dispatch, flags) == 40);
 static_assert(sizeof(qosland_bpf_stats) == (23 + QOSLAND_DELAY_BUCKETS) * 8);
 static_assert(QOSLAND_DELAY_BUCKETS == std::tuple_size_v<decltype(BpfStats::decision_delay_hist)>);
 
@@ -106,6 +107,8 @@ void EncodeDispatch(const DispatchDecision& d, qosland_dispatch* out) {
   out->gen = d.gen;
   out->slice_ns = d.slice_ns;
   out->vtime = d.vtime;
+  out->flags = d.urgent ? QOSLAND_DF_URGENT : 0;
+  out->pad0 = 0;
 }
 
 BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu) {

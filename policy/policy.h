@@ -90,6 +90,12 @@ struct Decision {
   // PickNext calls are compared with each other, so keep them monotone in
   // the policy's virtual time.
   uint64_t vtime = 0;
+  // The task's wakeups must reach the policy at once. Without it, the kernel
+  // side may hold a wakeup of an unrooted task (Runnable::rooted < 1/8: it
+  // was woken by tasks that were themselves only woken by tasks) for up to
+  // one slice while the CPUs have decided work, and hand it over with others
+  // in a batch. Holds until the task's next decision.
+  bool urgent = false;
 };
 
 class Policy {

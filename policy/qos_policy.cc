@@ -63,6 +63,8 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   const double boost = QosFactor(e.qos) * (1.0 + cri);
   const uint64_t budget = std::min(static_cast<uint64_t>(request / boost), kMaxBudgetSlices * S);
   t.discount = std::clamp(boost, 1.0 / kMaxDiscount, kMaxDiscount);
+  // 7. Urgent.
+  t.urgent = QosFactor(e.qos) > 1.0;
 
   queue_.Push(t.start + budget, e.slot);
 }
@@ -71,7 +73,8 @@ bool QosPolicy::PickNext(Decision* out) {
   KeyQueue::Item e;
   if (!queue_.Pop(&e)) return false;
   // 6. Slice: S.
-  *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = config_.slice_ns, .vtime = e.key};
+  *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = config_.slice_ns, .vtime = e.key,
+                  .urgent = tasks_[e.slot].urgent};
   return true;
 }
 

@@ -92,6 +92,11 @@
 //    scheduler's throughput to 1.03 on 7.3 and from 0.63 to 0.84 on 6.16,
 //    with frames and cyclictest under hogs as before (docs/benchmarks.md).
 //
+// 7. Urgent (Decision::urgent) = class above default. The kernel side may
+//    hold an unrooted task's wakeup for up to a slice while the CPUs have
+//    work, to hand wakeups over in batches; a task its user ranked above
+//    the rest is never held, whatever wakes it.
+//
 // Starvation bound. Every key lies in [V - S, V + D*S + B] (V = vtime_now,
 // D = kMaxDiscount, B = kMaxBudgetSlices * S), and V only grows. A waiting
 // task with key K is passed only by tasks with smaller keys. Each of those
@@ -150,6 +155,7 @@ class QosPolicy final : public Policy {
     double effective_cri = 0;
     double discount = 1.0;  // of the activation whose CPU use comes next
     uint64_t start = 0;  // of its pending decision
+    bool urgent = false;  // 7.
   };
 
   PolicyConfig config_;

@@ -6,6 +6,7 @@
 
 #include "core/fake_transport.h"
 #include "policy/fifo_policy.h"
+#include "policy/qos_policy.h"
 #include "policy/vruntime_policy.h"
 
 #include <algorithm>
@@ -222,6 +223,24 @@ TEST(DispatchLoopTest, AttributesGiveTheClassUnlessARuleDoes) {
   ASSERT_EQ(p2.seen.size(), 2u);
   EXPECT_EQ(p2.seen[0], policy::QosClass::kUserInteractive);  // attributes, until the rule is known
   EXPECT_EQ(p2.seen[1], policy::QosClass::kBackground);
+}
+
+// Checks that the policy's urgency reaches the kernel side with the
+// decision: under qos, a task whose attributes say user-interactive (Sched
+// QoS: nice -4) is urgent, so BPF never holds its wakeups; a default one is not.
+TEST(DispatchLoopTest, UrgencyReachesTheKernelSide) {
+  FakeTransport transport;
+  policy::QosPolicy policy({.nr_cpus = 2, .max_tasks = 8, .slice_ns = 1000});
+  TaskTable table(8);
+  DispatchLoop loop(transport, policy, table, {.max_batch = 16});
+  QueuedTask ui = Rec(80, 8, 1);
+  ui.nice = -4;
+  transport.Push(ui);
+  transport.Push(Rec(81, 9, 1));
+  loop.RunOnce(0);
+  const auto sent = transport.TakeSent();
+  ASSERT_EQ(sent.size(), 2u);
+  for (const DispatchDecision& d : sent) EXPECT_EQ(d.urgent, d.pid == 80) << d.pid;
 }
 
 // Checks that new rules (a reload) make the loop ask about every task it

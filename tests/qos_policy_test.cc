@@ -175,6 +175,34 @@ TEST(QosPolicyTest, OnlyChainsRootedInAnInterruptAreBoosted) {
   EXPECT_EQ(d[2].vtime, d[3].vtime) << "the unrooted pipeline task and the hog share a deadline";
 }
 
+// Checks that the wakeups of tasks their user ranked above default (and only
+// theirs) are marked urgent, so the kernel side never holds them back to
+// batch them, whatever woke the task; and that the mark follows the class
+// the task has now, not the one it had.
+TEST(QosPolicyTest, OnlyClassesAboveDefaultAreUrgent) {
+  QosPolicy p = Make(1, 8);
+  for (TaskSlot s = 0; s < kNumQosClasses; ++s) {
+    p.OnTaskNew({.slot = s});
+    Runnable r = Hog(s);
+    r.qos = static_cast<QosClass>(s);
+    r.rooted = 0;
+    p.OnRunnable(r);
+  }
+  std::vector<bool> urgent(kNumQosClasses);
+  Decision d;
+  while (p.PickNext(&d)) urgent[d.slot] = d.urgent;
+  for (TaskSlot s = 0; s < kNumQosClasses; ++s) {
+    const auto c = static_cast<QosClass>(s);
+    EXPECT_EQ(urgent[s], c == QosClass::kUserInteractive || c == QosClass::kUserInitiated) << QosClassName(c);
+  }
+  Runnable demoted = Hog(0);
+  demoted.qos = QosClass::kUtility;
+  ASSERT_TRUE(urgent[0]);
+  p.OnRunnable(demoted);
+  ASSERT_TRUE(p.PickNext(&d));
+  EXPECT_FALSE(d.urgent);
+}
+
 // Checks that a sleeper's credit goes only to tasks whose wakeups trace back
 // to an interrupt: after a long sleep, a rooted task and an unrooted one
 // woken at the same moment are a whole slice apart, the unrooted one

@@ -107,6 +107,19 @@ TEST(WireCodecTest, EncodesADecision) {
   EXPECT_EQ(out.gen, 9u);
   EXPECT_EQ(out.slice_ns, 100u);
   EXPECT_EQ(out.vtime, 42u);
+  EXPECT_EQ(out.flags, 0u);
+}
+
+// Checks that an urgent decision carries the flag that keeps BPF from
+// holding that task's wakeups, and that the padding goes out as zero.
+TEST(WireCodecTest, EncodesUrgency) {
+  qosland_dispatch out;
+  std::memset(&out, 0xff, sizeof(out));
+  EncodeDispatch({.pid = 5, .urgent = true}, &out);
+  EXPECT_EQ(out.flags, QOSLAND_DF_URGENT);
+  EXPECT_EQ(out.pad0, 0u);
+  EncodeDispatch({.pid = 5, .urgent = false}, &out);
+  EXPECT_EQ(out.flags, 0u);
 }
 
 // Checks that per-CPU counters and gauges add up (gauges may be negative per CPU).
