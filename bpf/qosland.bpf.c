@@ -570,12 +570,14 @@ s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
  * - an unrooted wakeup (rooted < LAZY_ROOTED_MAX: the task's wakeups trace
  *   back to other tasks, not to an interrupt), unless its latest decision
  *   said urgent (QOSLAND_DF_URGENT), for at most one slice
- *   (default_slice_ns) from the first such record. Tasks that only wake
- *   each other (hackbench, a build) wake the scheduler after nearly every
- *   message; read in batches, each woken task also finds more work waiting
- *   when it runs. In hackbench on 6.16 that took the scheduler's runs from
- *   about 700 to 175 a run, decisions from 4,800 to 2,800, and the time
- *   from 2.33-2.45 s to 2.15-2.21 s (default scheduler: 2.05-2.19 s).
+ *   (default_slice_ns) from the first such record, and never once a task
+ *   that takes whole slices starts to run (see qosland_running): a woken
+ *   task then waits for user space's decision, not behind a hog. Tasks
+ *   that only wake each other (hackbench, a build) wake the scheduler after
+ *   nearly every message; read in batches, each woken task also finds more
+ *   work waiting when it runs. In hackbench on 6.16 that took the
+ *   scheduler's runs from about 700 to 300 a run, and decisions from 4,800
+ *   to 3,600 (docs/benchmarks.md, "Held wakeups").
  * Every other record wakes user space, forcibly when unread records wait
  * (the ring's own rule wakes only a reader that has read everything, so
  * after a lazy record it would stay silent). A CPU about to go idle while
@@ -1253,6 +1255,11 @@ void QOSLAND_OPS(qosland_running, struct task_struct *p)
 	tctx->user_decided = false;  /* until the next decision */
 	tctx->bpf_decided = false;
 	tctx->last_run_at = bpf_ktime_get_ns();
+	/* A held wakeup never waits behind a task that takes whole slices
+	 * (see record_wakeup_flags): user space decides it now. */
+	if (lazy_wake_since_ns && !usersched && (tctx->runtime_avg ?: tctx->run_activation) >= default_slice_ns &&
+	    bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA))
+		nudge_user_space();
 }
 
 void QOSLAND_OPS(qosland_stopping, struct task_struct *p, bool runnable)

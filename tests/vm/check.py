@@ -382,6 +382,18 @@ def scenario_tags(c, facts, tagged, lines):
              f"{idle.get('misses')} of {idle.get('ticks')})")
     c.expect(num(ui, "misses", 1e9) < num(bg, "misses", -1),
              f"... fewer than the same pipeline tagged background ({ui.get('misses')} vs {bg.get('misses')})")
+    plain, ui = tagged.get("pp_plain_pingpong", {}), tagged.get("pp_ui_pingpong", {})
+    c.expect(facts.get("pp_plain_rc") == "0" and facts.get("pp_ui_rc") == "0" and facts.get("pp_ui_tag_rc") == "0",
+             f"a pingpong pair runs under the hogs, untagged and tagged user-interactive "
+             f"(rc {facts.get('pp_plain_rc')}, {facts.get('pp_ui_rc')}; tag rc {facts.get('pp_ui_tag_rc')})")
+    # Its wakeups are unrooted: BPF may hold each for up to a slice (5 ms) to
+    # batch it, unless the task is urgent, as user-interactive ones are; and
+    # untagged, it often waits behind a hog's slice.
+    ui_p90, plain_p90 = num(ui, "p90_us", 1e9), num(plain, "p90_us", -1)
+    c.expect(ui_p90 < 2500 and ui_p90 * 4 < plain_p90,
+             f"... tagged user-interactive, 9 in 10 round trips take under half a slice and under a quarter of "
+             f"the untagged pair's p90 ({ui.get('p90_us')} us vs {plain.get('p90_us')} us; trips {ui.get('trips')} "
+             f"vs {plain.get('trips')})")
     c.expect(facts.get("first_qosland_rc") == "0" and facts.get("qosland_rc") == "0", "qosland exits 0 on SIGINT")
 
     c.expect(facts.get("norun_rc") not in (None, "0") and

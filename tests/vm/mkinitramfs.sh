@@ -16,7 +16,7 @@ chmod 1777 "$root/tmp"
 
 cp /bin/busybox "$root/bin/busybox"
 for b in qosland; do install -m 0755 "$build/cli/$b" "$root/usr/bin/$b"; done
-for b in hog frame_pipeline runas setsched spawner tagself; do install -m 0755 "$build/tests/workloads/$b" "$root/usr/bin/$b"; done
+for b in hog frame_pipeline pingpong runas setsched spawner tagself; do install -m 0755 "$build/tests/workloads/$b" "$root/usr/bin/$b"; done
 tools=(stress-ng cyclictest hackbench bpftool)
 for t in "${tools[@]}"; do
   p=$(command -v "$t" || true)

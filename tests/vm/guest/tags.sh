@@ -8,7 +8,9 @@
 #   - root tags a cgroup background, and a hog moved into it follows;
 #   - a tag outlives a restart of qosland (the state file);
 #   - the frame pipeline under 8 x nproc hogs, tagged user-interactive,
-#     then background (by its name), beside the idle machine's figures.
+#     then background (by its name), beside the idle machine's figures;
+#   - a pair of threads that only wake each other, under the hogs,
+#     untagged and tagged user-interactive: round trips.
 . "$(dirname "$0")/lib.sh"
 USER_UID=1000
 
@@ -93,6 +95,28 @@ qosland qos set --comm frame_pipeline background > /dev/null 2>&1
 start_load 20 bg
 wait_load bg
 qosland qos clear --comm frame_pipeline > /dev/null 2>&1
+
+# Two threads that only wake each other (no timer or device behind them:
+# unrooted), under 8 x nproc hogs: untagged, then tagged user-interactive by
+# root. BPF may hold an unrooted wakeup for up to a slice to batch it; never
+# a tagged user-interactive task's.
+pingpong_load() {
+  hog --threads "$HOGS" --seconds 12 > /tmp/pp.hog 2>&1 &
+  HOG_PID=$!
+  sleep 1
+  pingpong --seconds 10 > /tmp/pp.out 2>&1 &
+  PP_PID=$!
+  if [ -n "$2" ]; then
+    qosland qos set --pid "$PP_PID" "$2" > /tmp/pp.tag 2>&1
+    say "pp_$1_tag_rc=$?"
+  fi
+  wait_pid "$PP_PID" 60
+  say "pp_$1_rc=$WRC"
+  wait_pid "$HOG_PID" 60
+  say_file "pp_$1" /tmp/pp.out
+}
+pingpong_load plain
+pingpong_load ui user-interactive
 stop_qosland INT
 say "qosland_rc=$QRC"
 wait_state disabled 30
