@@ -598,7 +598,14 @@ static bool lazy_wakeup_overdue(u64 now)
 
 static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags, u64 now)
 {
-	if (scx_bpf_dsq_nr_queued(SHARED_DSQ) >= 2 * (s32)scx_bpf_nr_cpu_ids()) {
+	u64 avail = bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA);
+
+	/* Nothing is held in a ring half full: a full ring refuses the nudge
+	 * that would wake user space, so it must have been woken before. (A
+	 * one-page ring full of held records once left user space asleep for
+	 * good, and every task went through the congested path.) */
+	if (avail < bpf_ringbuf_query(&queued, BPF_RB_RING_SIZE) / 2 &&
+	    scx_bpf_dsq_nr_queued(SHARED_DSQ) >= 2 * (s32)scx_bpf_nr_cpu_ids()) {
 		if (!(enq_flags & SCX_ENQ_WAKEUP)) {
 			if (tctx->run_activation >= LAZY_MIN_RUN_NS)
 				return BPF_RB_NO_WAKEUP;
@@ -608,7 +615,7 @@ static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags, u64 now)
 			return BPF_RB_NO_WAKEUP;
 		}
 	}
-	return bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) ? BPF_RB_FORCE_WAKEUP : 0;
+	return avail ? BPF_RB_FORCE_WAKEUP : 0;
 }
 
 static void note_progress(u64 now)
@@ -1079,9 +1086,12 @@ static u64 dsq_head_vtime(u64 dsq_id)
 #define BPF_STREAK_MAX 4
 __u32 bpf_streak[MAX_CPUS];
 
+/* What a fallback left (BPF_DSQ) first: nothing adds to it while user space
+ * is in charge, whereas a flood through a full ring keeps FALLBACK_DSQ fed,
+ * and once starved a task left in BPF_DSQ past the watchdog's 5 s. */
 static bool move_bpf_owned(void)
 {
-	return scx_bpf_dsq_move_to_local(FALLBACK_DSQ) || scx_bpf_dsq_move_to_local(BPF_DSQ);
+	return scx_bpf_dsq_move_to_local(BPF_DSQ) || scx_bpf_dsq_move_to_local(FALLBACK_DSQ);
 }
 
 /* Moves the earlier head of this CPU's own DSQ and the shared one (both in

@@ -92,9 +92,10 @@ struct Decision {
   uint64_t vtime = 0;
   // The task's wakeups must reach the policy at once. Without it, the kernel
   // side may hold a wakeup of an unrooted task (Runnable::rooted < 1/8: it
-  // was woken by tasks that were themselves only woken by tasks) for up to
-  // one slice while the CPUs have decided work, and hand it over with others
-  // in a batch. Holds until the task's next decision.
+  // was woken by tasks that were themselves only woken by tasks) while the
+  // CPUs have decided work, and hand it over with others in a batch: for up
+  // to one slice, and never past the start of a task that takes whole
+  // slices. Holds until the task's next decision.
   bool urgent = false;
 };
 
