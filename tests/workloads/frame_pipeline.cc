@@ -176,13 +176,6 @@ void CompositorThread(Pipeline& p) {
   }
 }
 
-double PercentileUs(const std::vector<uint64_t>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  size_t idx = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  idx = std::clamp<size_t>(idx, 1, sorted.size()) - 1;
-  return static_cast<double>(sorted[idx]) / 1000.0;
-}
-
 // Median of one step over the completed frames, in microseconds.
 template <typename F>
 double StageMedianUs(const std::vector<FrameTimes>& frames, F step) {

@@ -81,9 +81,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::sort(trips.begin(), trips.end());
-  auto q = [&](double f) { return trips[std::min(trips.size() - 1, static_cast<size_t>(f * trips.size()))] / 1000; };
-  std::printf("pingpong: trips=%zu p50_us=%llu p90_us=%llu p99_us=%llu max_us=%llu\n", trips.size(),
-              static_cast<unsigned long long>(q(0.5)), static_cast<unsigned long long>(q(0.9)),
-              static_cast<unsigned long long>(q(0.99)), static_cast<unsigned long long>(trips.back() / 1000));
+  using qosland::workloads::PercentileUs;
+  std::printf("pingpong: trips=%zu p50_us=%.0f p90_us=%.0f p99_us=%.0f max_us=%.0f\n", trips.size(),
+              PercentileUs(trips, 0.5), PercentileUs(trips, 0.9), PercentileUs(trips, 0.99), PercentileUs(trips, 1.0));
   return 0;
 }

@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 namespace qosland::workloads {
 
@@ -53,6 +55,15 @@ inline uint64_t CalibrateLoopsPerMs() {
     best_ns = std::min(best_ns, NowNs() - t0);
   }
   return std::max<uint64_t>(1, kLoops * 1'000'000ull / std::max<uint64_t>(best_ns, 1));
+}
+
+// Nearest-rank percentile (q in [0, 1]) of sorted nanoseconds, in
+// microseconds; 0 for no samples.
+inline double PercentileUs(const std::vector<uint64_t>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  size_t idx = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  idx = std::clamp<size_t>(idx, 1, sorted.size()) - 1;
+  return static_cast<double>(sorted[idx]) / 1000.0;
 }
 
 // Which windows (of window_ns each, counted from start_ns) a thread ran in.
