@@ -9,18 +9,22 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <utility>
+#include <vector>
 
 namespace qosland::core {
 namespace {
 
 constexpr size_t kMaxRequest = 4096;    // one line
 constexpr int kPeerTimeoutMs = 1000;    // a client that stalls is dropped after this
+constexpr size_t kMaxClients = 64;      // connections served at once
 
 std::string Errno(std::string_view what) { return std::string(what) + ": " + std::strerror(errno); }
 
@@ -179,45 +183,133 @@ ControlServer::~ControlServer() {
   unlink(path_.c_str());
 }
 
+// One connection: its request as it arrives, then its answer as it leaves.
+struct ControlServer::Client {
+  int fd = -1;
+  Peer peer;
+  std::string in, out;
+  size_t sent = 0;
+  std::chrono::steady_clock::time_point deadline;
+  bool answered = false;
+};
+
 void ControlServer::Run() {
+  using Clock = std::chrono::steady_clock;
+  std::vector<Client> clients;
+  std::vector<pollfd> fds;
+  Clock::time_point listen_again{};
+  auto drop = [&](size_t i) {
+    close(clients[i].fd);
+    clients[i] = std::move(clients.back());
+    clients.pop_back();
+  };
   for (;;) {
-    pollfd fds[2] = {{.fd = listen_fd_, .events = POLLIN, .revents = 0}, {.fd = stop_fd_, .events = POLLIN, .revents = 0}};
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      return;
+    const auto now = Clock::now();
+    for (size_t i = clients.size(); i-- > 0;) {
+      if (clients[i].deadline <= now) drop(i);  // stalled: dropped, nobody waits for it
     }
-    if (fds[1].revents) return;
-    const int c = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (c < 0) continue;
-    Serve(c);
-    close(c);
+    int timeout_ms = -1;
+    for (const Client& c : clients) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(c.deadline - now).count();
+      if (timeout_ms < 0 || left < timeout_ms) timeout_ms = static_cast<int>(left);
+    }
+    // Out of file descriptors, accept fails while the listener stays
+    // readable: it is left alone for a moment rather than spun on.
+    const bool listening = listen_again <= now;
+    if (!listening) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(listen_again - now).count();
+      if (timeout_ms < 0 || left < timeout_ms) timeout_ms = static_cast<int>(left);
+    }
+    fds.assign({{.fd = stop_fd_, .events = POLLIN, .revents = 0},
+                {.fd = listening ? listen_fd_ : -1, .events = POLLIN, .revents = 0}});
+    for (const Client& c : clients) {
+      fds.push_back({.fd = c.fd, .events = static_cast<short>(c.answered ? POLLOUT : POLLIN), .revents = 0});
+    }
+    if (poll(fds.data(), fds.size(), timeout_ms) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (fds[0].revents) break;
+    // Clients first (their indexes match fds), newcomers after.
+    for (size_t i = clients.size(); i-- > 0;) {
+      if (fds[i + 2].revents && !Step(&clients[i])) drop(i);
+    }
+    if ((fds[1].revents & POLLIN) && !Accept(&clients)) listen_again = Clock::now() + std::chrono::milliseconds(100);
+  }
+  for (const Client& c : clients) close(c.fd);
+}
+
+bool ControlServer::Accept(std::vector<Client>* clients) {
+  for (;;) {
+    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) return errno != EMFILE && errno != ENFILE && errno != ENOBUFS && errno != ENOMEM;
+    ucred cred{};
+    socklen_t len = sizeof(cred);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+      close(fd);
+      continue;
+    }
+    if (clients->size() >= kMaxClients) {
+      // Full: the oldest connection makes room. A client sends its line as
+      // it connects and is answered as it is accepted, so a flood of silent
+      // connections only ever evicts silent ones.
+      auto oldest = std::min_element(clients->begin(), clients->end(),
+                                     [](const Client& a, const Client& b) { return a.deadline < b.deadline; });
+      close(oldest->fd);
+      *oldest = std::move(clients->back());
+      clients->pop_back();
+    }
+    requests_.fetch_add(1, std::memory_order_relaxed);
+    clients->push_back({.fd = fd,
+                        .peer = {.pid = cred.pid, .uid = cred.uid, .gid = cred.gid},
+                        .in = {},
+                        .out = {},
+                        .sent = 0,
+                        .deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kPeerTimeoutMs),
+                        .answered = false});
+    if (!Step(&clients->back())) {  // a client usually sent its line with connect
+      close(fd);
+      clients->pop_back();
+    }
   }
 }
 
-void ControlServer::Serve(int fd) {
-  requests_.fetch_add(1, std::memory_order_relaxed);
-  SetTimeouts(fd, kPeerTimeoutMs);
-  ucred cred{};
-  socklen_t len = sizeof(cred);
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return;
-  std::string line;
-  char buf[512];
-  while (line.find('\n') == std::string::npos && line.size() < kMaxRequest) {
-    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+bool ControlServer::Step(Client* c) {
+  if (!c->answered) {
+    char buf[512];
+    bool eof = false;
+    for (;;) {
+      const ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (n <= 0) {
+        eof = true;  // EOF ends the request too
+        break;
+      }
+      c->in.append(buf, static_cast<size_t>(n));
+      if (c->in.find('\n') != std::string::npos || c->in.size() >= kMaxRequest) break;
+    }
+    const size_t nl = c->in.find('\n');
+    if (nl == std::string::npos && !eof && c->in.size() < kMaxRequest) return true;  // more to come
+    c->out = Answer(nl == std::string::npos ? c->in : c->in.substr(0, nl), c->peer);
+    c->answered = true;
+  }
+  while (c->sent < c->out.size()) {
+    const ssize_t n = send(c->fd, c->out.data() + c->sent, c->out.size() - c->sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // EOF ends the request too; a timeout drops it
-    line.append(buf, static_cast<size_t>(n));
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;  // the rest when it reads
+    if (n <= 0) return false;
+    c->sent += static_cast<size_t>(n);
   }
-  if (const size_t nl = line.find('\n'); nl != std::string::npos) line.resize(nl);
-  if (line.empty() || line.size() >= kMaxRequest) {
-    WriteAll(fd, "err invalid empty or overlong request\n");
-    return;
-  }
+  return false;  // all said: close
+}
+
+std::string ControlServer::Answer(std::string_view line, const Peer& peer) {
+  if (line.empty() || line.size() >= kMaxRequest) return "err invalid empty or overlong request\n";
   auto req = ParseControlRequest(line);
-  std::string answer = req.ok() ? handler_(*req, {.pid = cred.pid, .uid = cred.uid, .gid = cred.gid})
-                                : "err invalid " + req.status().message();
+  std::string answer = req.ok() ? handler_(*req, peer) : "err invalid " + req.status().message();
   if (answer.empty() || answer.back() != '\n') answer += '\n';
-  WriteAll(fd, answer);
+  return answer;
 }
 
 Result<std::string> ControlCall(const std::string& path, std::string_view request, int timeout_ms,

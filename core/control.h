@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "core/qos_tags.h"
 #include "core/status.h"
@@ -76,9 +77,17 @@ class ControlServer {
   uint64_t nr_requests() const { return requests_.load(std::memory_order_relaxed); }
 
  private:
+  struct Client;
   ControlServer(std::string path, int listen_fd, int stop_fd, ControlHandler handler);
+  // One thread serves every connection at once (poll), each with its own
+  // deadline: a client that connects and stalls delays nobody else.
   void Run();
-  void Serve(int fd);
+  // Takes every pending connection; false when out of descriptors.
+  bool Accept(std::vector<Client>* clients);
+  // Reads what arrived, answers a complete line, writes what fits; false
+  // once the connection is done with (answered, or gone).
+  bool Step(Client* c);
+  std::string Answer(std::string_view line, const Peer& peer);
 
   std::string path_;
   int listen_fd_, stop_fd_;

@@ -141,6 +141,60 @@ TEST_F(ControlChannel, SilentClientDoesNotBlockOthers) {
   close(silent);
 }
 
+// Connects to the control socket at `path` without sending anything.
+static int ConnectRaw(const std::string& path) {
+  const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof(a.sun_path), "%s", path.c_str());
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Checks that connections are served side by side: a client that has sent
+// half its request is still there after another client was answered, and is
+// answered itself once it finishes. (Served one at a time, the second
+// client waited until the first was dropped for its silence, and the first
+// then had nobody to finish its request to.)
+TEST_F(ControlChannel, ServesClientsSideBySide) {
+  auto server = ControlServer::Start(path_, [](const ControlRequest& r, const Peer&) {
+    return std::string(r.op == ControlRequest::Op::kTags ? "ok all tags" : "ok one task");
+  });
+  ASSERT_TRUE(server.ok());
+  const int slow = ConnectRaw(path_);
+  ASSERT_GE(slow, 0);
+  ASSERT_EQ(send(slow, "ge", 2, MSG_NOSIGNAL), 2);
+  auto got = ControlCall(path_, "tags");
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(*got, "all tags");
+  ASSERT_EQ(send(slow, "t 1\n", 4, MSG_NOSIGNAL), 4);
+  std::string answer;
+  char buf[256];
+  for (ssize_t n; (n = recv(slow, buf, sizeof(buf), 0)) > 0;) answer.append(buf, static_cast<size_t>(n));
+  close(slow);
+  EXPECT_EQ(answer, "ok one task\n");
+}
+
+// Checks that a flood of silent connections, more than the server serves at
+// once, does not keep a request from being answered: each used to hold the
+// server for its whole timeout, one after the other.
+TEST_F(ControlChannel, SilentFloodDoesNotDelayOthers) {
+  auto server = ControlServer::Start(path_, [](const ControlRequest&, const Peer&) { return std::string("ok"); });
+  ASSERT_TRUE(server.ok());
+  std::vector<int> silent;
+  for (int i = 0; i < 100; ++i) {
+    silent.push_back(ConnectRaw(path_));
+    ASSERT_GE(silent.back(), 0);
+  }
+  auto got = ControlCall(path_, "tags");
+  EXPECT_TRUE(got.ok()) << got.status().message();
+  for (const int fd : silent) close(fd);
+  EXPECT_EQ(server.value()->nr_requests(), 101u);
+}
+
 // Checks libqosland end to end against a ClassService over the real /proc:
 // the calling thread is tagged, reads its class back, and clears the tag;
 // with nothing listening every call returns QOSLAND_ERR_NOT_RUNNING.
