@@ -63,6 +63,7 @@ core::Result<std::unique_ptr<BpfScheduler>> BpfScheduler::Load(const BpfOptions&
   skel->rodata->stall_ns = options.stall_ns;
   skel->rodata->force_fallback = options.force_fallback;
   skel->rodata->switch_partial = options.partial;
+  skel->rodata->queued_ring_half = options.queued_ring_bytes / 2;
   skel->rodata->wakeup_defer_ns = options.wakeup_defer_ns;
   constexpr size_t kMaxCpus = sizeof(skel->rodata->cpu_llc) / sizeof(skel->rodata->cpu_llc[0]);
   if (options.cpu_llc.size() > kMaxCpus) {

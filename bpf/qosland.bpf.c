@@ -115,6 +115,9 @@ const volatile __u64 wakeup_defer_ns = 2000000;
  * index in [0, nr_llcs); nr_llcs = 0: unknown, skip the same-LLC step. */
 const volatile __s32 cpu_llc[MAX_CPUS];
 const volatile __u32 nr_llcs;
+/* Half the size of the ring "queued" (--ring-size), fixed at load: see
+ * record_wakeup_flags. */
+const volatile __u64 queued_ring_half = (1 << 18) / 2;
 
 struct qosland_exit_info exit_info;
 /* Runnable tasks, all CPUs: one shared counter, read by every record (how
@@ -604,7 +607,7 @@ static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags, u64 now)
 	 * that would wake user space, so it must have been woken before. (A
 	 * one-page ring full of held records once left user space asleep for
 	 * good, and every task went through the congested path.) */
-	if (avail < bpf_ringbuf_query(&queued, BPF_RB_RING_SIZE) / 2 &&
+	if (avail < queued_ring_half &&
 	    scx_bpf_dsq_nr_queued(SHARED_DSQ) >= 2 * (s32)scx_bpf_nr_cpu_ids()) {
 		if (!(enq_flags & SCX_ENQ_WAKEUP)) {
 			if (tctx->run_activation >= LAZY_MIN_RUN_NS)
@@ -645,6 +648,14 @@ static void nudge_user_space(void)
 	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
 	note_wakeup_sent();
 	STAT_ADD(nr_nudges, 1);
+}
+
+/* Wakes user space if records it has not read wait in the ring (some were
+ * sent without a wakeup, see record_wakeup_flags). */
+static void nudge_if_unread(void)
+{
+	if (bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA))
+		nudge_user_space();
 }
 
 /* The fallback boost (qosland_deadline.h). A global function: its three
@@ -1143,8 +1154,8 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 	u32 si;
 
 	/* A lazy wakeup record has waited a slice (see record_wakeup_flags). */
-	if (!alone && lazy_wakeup_overdue(now) && bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA))
-		nudge_user_space();
+	if (!alone && lazy_wakeup_overdue(now))
+		nudge_if_unread();
 	if (rescue_pending) {
 		/* Uses this call's dispatch slots: decisions wait for the next. */
 		rescue_waiting(cpu);
@@ -1202,8 +1213,7 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 		return;
 	/* Nothing decided for this CPU: user space must not sleep on records
 	 * sent without a wakeup (see record_wakeup_flags). */
-	if (bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA))
-		nudge_user_space();
+	nudge_if_unread();
 }
 
 void QOSLAND_OPS(qosland_runnable, struct task_struct *p, u64 enq_flags)
@@ -1267,9 +1277,8 @@ void QOSLAND_OPS(qosland_running, struct task_struct *p)
 	tctx->last_run_at = bpf_ktime_get_ns();
 	/* A held wakeup never waits behind a task that takes whole slices
 	 * (see record_wakeup_flags): user space decides it now. */
-	if (lazy_wake_since_ns && !usersched && (tctx->runtime_avg ?: tctx->run_activation) >= default_slice_ns &&
-	    bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA))
-		nudge_user_space();
+	if (lazy_wake_since_ns && !usersched && (tctx->runtime_avg ?: tctx->run_activation) >= default_slice_ns)
+		nudge_if_unread();
 }
 
 void QOSLAND_OPS(qosland_stopping, struct task_struct *p, bool runnable)

@@ -17,6 +17,11 @@
 #   qosland.bench_seconds=S   length of the frames part (default 20; the
 #                             others are half as long)
 #   qosland.bench_configs=a,b which schedulers (default: all of them)
+#   qosland.bench_rounds=R    hackbench again in R - 1 more rounds after
+#                             the parts, every scheduler in turn in each
+#                             (default 1): the ratio to the default
+#                             scheduler is then taken within each round,
+#                             from runs a minute apart rather than many
 . "$(dirname "$0")/lib.sh"
 arg() { sed -n "s/.*qosland\.$1=\([^ ]*\).*/\1/p" /proc/cmdline 2>/dev/null; }
 S=${BENCH_SECONDS:-$(arg bench_seconds)}
@@ -24,10 +29,12 @@ S=${S:-20}
 HALF=$(( (S + 1) / 2 ))
 CONFIGS=${BENCH_CONFIGS:-$(arg bench_configs | tr , ' ')}
 CONFIGS=${CONFIGS:-default qos vruntime fifo fallback bpf}
+R=${BENCH_ROUNDS:-$(arg bench_rounds)}
+R=${R:-1}
 # hackbench: 4 groups of 10 senders and 10 receivers (80 tasks waking one
 # another), loops scaled with S so a short smoke run stays short.
 HB_LOOPS=$(( S * 10 ))
-say "setup: nproc=$NPROC hogs=$HOGS seconds=$S configs=$(echo $CONFIGS | tr ' ' ,) hackbench=-g4,-l$HB_LOOPS"
+say "setup: nproc=$NPROC hogs=$HOGS seconds=$S configs=$(echo $CONFIGS | tr ' ' ,) hackbench=-g4,-l$HB_LOOPS rounds=$R"
 
 # part NAME COMMAND...: runs one part; for qosland, its CPU use (% of one
 # CPU) and its status lines before and after.
@@ -70,7 +77,7 @@ p_cyclic() {
 # Three runs, and the median: one run varied by 5-10% within a boot, which
 # was as much as the difference the target is about.
 p_hackbench() {
-  rc=0 runs=""
+  tag=${1:-hackbench} rc=0 runs=""
   for _ in 1 2 3; do
     h0=$(now_ms)
     hackbench -g 4 -l "$HB_LOOPS" > /tmp/b.hackbench 2>&1 || rc=$?
@@ -78,38 +85,60 @@ p_hackbench() {
     runs="$runs $((h1 - h0))"
   done
   med=$(printf '%s\n' $runs | sort -n | sed -n 2p)
-  say "${cfg}_hackbench: rc=$rc ms=$med runs=$(echo $runs | tr ' ' ,) loops=$HB_LOOPS groups=4"
+  say "${cfg}_$tag: rc=$rc ms=$med runs=$(echo $runs | tr ' ' ,) loops=$HB_LOOPS groups=4"
 }
 p_hogs() {
   hog --threads "$HOGS" --seconds "$HALF" > /tmp/b.hog 2>&1
   say_file "${cfg}_alone" /tmp/b.hog
 }
 
-for cfg in $CONFIGS; do
+# start_config CFG: starts qosland as CFG names it (none for default);
+# false if it did not come up.
+start_config() {
   QPID=""
-  case "$cfg" in
+  case "$1" in
     default) ;;
-    bpf) QLOG=/tmp/bench.$cfg.log; start_qosland --force-fallback --stats-interval 1 ;;
-    *_nodefer) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "${cfg%_nodefer}" --wakeup-defer-us 0 --stats-interval 1 ;;
-    *_defer[0-9]*) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "${cfg%_defer*}" --wakeup-defer-us "${cfg##*_defer}" --stats-interval 1 ;;
-    *) QLOG=/tmp/bench.$cfg.log; start_qosland --policy "$cfg" --stats-interval 1 ;;
+    bpf) QLOG=/tmp/bench.$1.log; start_qosland --force-fallback --stats-interval 1 ;;
+    *_nodefer) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_nodefer}" --wakeup-defer-us 0 --stats-interval 1 ;;
+    *_defer[0-9]*) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_defer*}" --wakeup-defer-us "${1##*_defer}" --stats-interval 1 ;;
+    *) QLOG=/tmp/bench.$1.log; start_qosland --policy "$1" --stats-interval 1 ;;
   esac
   if [ -n "$QPID" ]; then
-    if ! wait_enabled 120; then
-      say "${cfg}_failed=1"
-      continue
-    fi
+    wait_enabled 120 || return 1
     sleep 2
+  fi
+  return 0
+}
+stop_config() {
+  if [ -n "$QPID" ]; then
+    stop_qosland INT
+    say "${cfg}_${1}qosland_rc=$QRC"
+    wait_state disabled 30
+  fi
+}
+
+for cfg in $CONFIGS; do
+  if ! start_config "$cfg"; then
+    say "${cfg}_failed=1"
+    continue
   fi
   part idle p_idle
   part frames p_frames
   part cyclic p_cyclic
   part hackbench p_hackbench
   part hogs p_hogs
-  if [ -n "$QPID" ]; then
-    stop_qosland INT
-    say "${cfg}_qosland_rc=$QRC"
-    wait_state disabled 30
-  fi
+  stop_config ""
   say "${cfg}_done=1"
+done
+r=2
+while [ "$r" -le "$R" ]; do
+  for cfg in $CONFIGS; do
+    if start_config "$cfg"; then
+      p_hackbench "hackbench_r$r"
+      stop_config "r${r}_"
+    else
+      say "${cfg}_r${r}_failed=1"
+    fi
+  done
+  r=$((r + 1))
 done
