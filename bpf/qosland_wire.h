@@ -122,7 +122,7 @@ struct qosland_bpf_stats {
 	__u64 nr_deadline_preempts; /* CPUs preempted for a pinned task with an earlier deadline */
 	__u64 nr_self_moved;      /* scheduler woken on another CPU, sparing a more urgent task */
 	__u64 nr_lazy_records;    /* records sent without waking user space */
-	__u64 nr_nudges;          /* user space woken by an idle CPU for such records */
+	__u64 nr_nudges;          /* user space woken for records sent without a wakeup */
 	__s64 nr_queued;          /* gauge: tasks waiting for a user-space decision */
 	/* Round trip through user space: enqueue to decision applied, as a
 	 * histogram; bucket i counts delays in [2^i, 2^(i+1)) microseconds

@@ -6,28 +6,9 @@ namespace qosland::core {
 
 BpfStats BpfStats::operator-(const BpfStats& e) const {
   BpfStats d = *this;
-  d.sent -= e.sent;
-  d.user_dispatches -= e.user_dispatches;
-  d.idle_dispatches -= e.idle_dispatches;
-  d.idle_prev -= e.idle_prev;
-  d.idle_core -= e.idle_core;
-  d.idle_any -= e.idle_any;
-  d.kthread_dispatches -= e.kthread_dispatches;
-  d.self_dispatches -= e.self_dispatches;
-  d.congested -= e.congested;
-  d.stale -= e.stale;
-  d.bad_records -= e.bad_records;
-  d.exit_lost -= e.exit_lost;
-  d.deadline_preempts -= e.deadline_preempts;
-  d.self_moved -= e.self_moved;
-  d.self_deferred -= e.self_deferred;
-  d.lazy_records -= e.lazy_records;
-  d.nudges -= e.nudges;
-  d.fallback_enters -= e.fallback_enters;
-  d.fallback_ns -= e.fallback_ns;
-  d.fallback_dispatches -= e.fallback_dispatches;
-  d.rescued -= e.rescued;
-  d.starved -= e.starved;
+#define QOSLAND_BPF_COUNTER_SUB(name, bpf_name, what) d.name -= e.name;
+  QOSLAND_BPF_COUNTERS(QOSLAND_BPF_COUNTER_SUB)
+#undef QOSLAND_BPF_COUNTER_SUB
   for (size_t i = 0; i < d.decision_delay_hist.size(); ++i) {
     d.decision_delay_hist[i] -= e.decision_delay_hist[i];
   }

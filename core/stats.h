@@ -8,30 +8,38 @@
 
 namespace qosland::core {
 
+// Every counter of the BPF half: its name here, its name in struct
+// qosland_bpf_stats, what it counts. One list, so the struct, the sum over
+// CPUs and the difference between two snapshots never leave one out.
+#define QOSLAND_BPF_COUNTERS(X) \
+  X(sent, nr_sent, "records sent to user space") \
+  X(user_dispatches, nr_user_dispatches, "decided by user space") \
+  X(idle_dispatches, nr_idle_dispatches, "BPF: wakeup onto an idle CPU") \
+  X(idle_prev, nr_idle_prev, "of which its previous CPU") \
+  X(idle_core, nr_idle_core, "a fully idle core in the same LLC") \
+  X(idle_any, nr_idle_any, "any other idle CPU") \
+  X(kthread_dispatches, nr_kthread_dispatches, "BPF: kernel threads") \
+  X(self_dispatches, nr_self_dispatches, "BPF: the scheduler's own threads") \
+  X(congested, nr_congested, "BPF: ring buffer full") \
+  X(stale, nr_stale, "decisions dropped as stale") \
+  X(bad_records, nr_bad_records, "decisions BPF could not read") \
+  X(exit_lost, nr_exit_lost, "exit records the full ring refused") \
+  X(deadline_preempts, nr_deadline_preempts, "CPUs preempted for a pinned task's earlier deadline") \
+  X(self_moved, nr_self_moved, "scheduler woken elsewhere to spare a more urgent task") \
+  X(self_deferred, nr_self_deferred, "scheduler run deferred until the waking task blocked") \
+  X(lazy_records, nr_lazy_records, "records sent without waking user space") \
+  X(nudges, nr_nudges, "user space woken for records sent without a wakeup") \
+  X(fallback_enters, nr_fallback_enters, "BPF took over from a stalled user space") \
+  X(fallback_ns, fallback_ns, "time it scheduled alone (the current spell included)") \
+  X(fallback_dispatches, nr_fallback_dispatches, "BPF: queued by its own deadline (fallback)") \
+  X(rescued, nr_rescued, "tasks taken back from user space on takeover") \
+  X(starved, nr_starved, "BPF: run because they had waited a second (policy bound)")
+
 // The BPF half (summed over CPUs). See struct qosland_bpf_stats.
 struct BpfStats {
-  uint64_t sent = 0;                // records sent to user space
-  uint64_t user_dispatches = 0;     // decided by user space
-  uint64_t idle_dispatches = 0;     // BPF: wakeup onto an idle CPU
-  uint64_t idle_prev = 0;           //   of which its previous CPU
-  uint64_t idle_core = 0;           //   a fully idle core in the same LLC
-  uint64_t idle_any = 0;            //   any other idle CPU
-  uint64_t kthread_dispatches = 0;  // BPF: kernel threads
-  uint64_t self_dispatches = 0;     // BPF: the scheduler's own threads
-  uint64_t congested = 0;           // BPF: ring buffer full
-  uint64_t stale = 0;               // decisions dropped as stale
-  uint64_t bad_records = 0;
-  uint64_t exit_lost = 0;
-  uint64_t deadline_preempts = 0;   // CPUs preempted for a pinned task's earlier deadline
-  uint64_t self_moved = 0;          // scheduler woken elsewhere to spare a more urgent task
-  uint64_t self_deferred = 0;       // scheduler run deferred until the waking task blocked
-  uint64_t lazy_records = 0;        // records sent without waking user space
-  uint64_t nudges = 0;              // user space woken by an idle CPU for those
-  uint64_t fallback_enters = 0;     // BPF took over from a stalled user space
-  uint64_t fallback_ns = 0;         // time it scheduled alone (the current spell included)
-  uint64_t fallback_dispatches = 0; // BPF: queued by its own deadline (fallback)
-  uint64_t rescued = 0;             // tasks taken back from user space on takeover
-  uint64_t starved = 0;             // BPF: run because they had waited a second (policy bound)
+#define QOSLAND_BPF_COUNTER_FIELD(name, bpf_name, what) uint64_t name = 0;
+  QOSLAND_BPF_COUNTERS(QOSLAND_BPF_COUNTER_FIELD)
+#undef QOSLAND_BPF_COUNTER_FIELD
   int64_t runnable = 0;             // gauge
   int64_t queued = 0;               // gauge: waiting for a user-space decision
   bool fallback = false;            // gauge: BPF schedules alone now

@@ -114,28 +114,9 @@ void EncodeDispatch(const DispatchDecision& d, qosland_dispatch* out) {
 BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu) {
   BpfStats s;
   for (const qosland_bpf_stats& c : per_cpu) {
-    s.sent += c.nr_sent;
-    s.user_dispatches += c.nr_user_dispatches;
-    s.idle_dispatches += c.nr_idle_dispatches;
-    s.idle_prev += c.nr_idle_prev;
-    s.idle_core += c.nr_idle_core;
-    s.idle_any += c.nr_idle_any;
-    s.kthread_dispatches += c.nr_kthread_dispatches;
-    s.self_dispatches += c.nr_self_dispatches;
-    s.congested += c.nr_congested;
-    s.stale += c.nr_stale;
-    s.bad_records += c.nr_bad_records;
-    s.exit_lost += c.nr_exit_lost;
-    s.deadline_preempts += c.nr_deadline_preempts;
-    s.self_moved += c.nr_self_moved;
-    s.lazy_records += c.nr_lazy_records;
-    s.nudges += c.nr_nudges;
-    s.fallback_enters += c.nr_fallback_enters;
-    s.fallback_ns += c.fallback_ns;
-    s.fallback_dispatches += c.nr_fallback_dispatches;
-    s.rescued += c.nr_rescued;
-    s.starved += c.nr_starved;
-    s.self_deferred += c.nr_self_deferred;
+#define QOSLAND_BPF_COUNTER_ADD(name, bpf_name, what) s.name += c.bpf_name;
+    QOSLAND_BPF_COUNTERS(QOSLAND_BPF_COUNTER_ADD)
+#undef QOSLAND_BPF_COUNTER_ADD
     s.queued += c.nr_queued;
     for (size_t i = 0; i < s.decision_delay_hist.size(); ++i) {
       s.decision_delay_hist[i] += c.decision_delay_hist[i];

@@ -14,24 +14,31 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <new>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "core/class_service.h"
 #include "core/dispatch_loop.h"
+#include "core/qos_rules.h"
 #include "core/task_table.h"
 #include "core/transport.h"
 #include "policy/registry.h"
 
 namespace {
 
-std::atomic<bool> g_counting{false};
+// Counted on the thread that runs the dispatch loop only: the class
+// service's own thread reads procfs and may allocate as it likes.
+thread_local bool t_counting = false;
 std::atomic<uint64_t> g_allocations{0};
 
 void* CountedAlloc(std::size_t n, std::size_t align) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (t_counting) g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (n == 0) n = 1;
   void* p = align > alignof(std::max_align_t) ? std::aligned_alloc(align, (n + align - 1) / align * align)
                                               : std::malloc(n);
@@ -179,14 +186,82 @@ TEST_P(NoAllocTest, SteadyStateDispatchAllocatesNothing) {
 
   const uint64_t exits_before = work->exits();
   g_allocations = 0;
-  g_counting = true;
+  t_counting = true;
   uint64_t decided = 0;
   for (int i = 0; i < 2000; ++i) decided += work->Round(loop, *transport);
-  g_counting = false;
+  t_counting = false;
 
   EXPECT_EQ(g_allocations.load(), 0u) << "policy " << GetParam() << " allocated in steady state";
   EXPECT_GT(decided, 2000u * kTasks / 4) << "the steady state dispatched too little to tell";
   EXPECT_GT(work->exits() - exits_before, 100u);
+}
+
+// A /proc with the workload's tasks (pid = tgid = 1000 + i), each a process
+// of its own called "game" (every fourth) or "hog".
+class FakeProcOfWorkload {
+ public:
+  explicit FakeProcOfWorkload(int nr_tasks)
+      : root_(std::filesystem::temp_directory_path() / ("qosland-noalloc-" + std::to_string(getpid()))) {
+    std::filesystem::remove_all(root_);
+    for (int i = 0; i < nr_tasks; ++i) {
+      const int pid = 1000 + i;
+      const std::string comm = i % 4 == 0 ? "game" : "hog";
+      const auto dir = root_ / std::to_string(pid);
+      std::filesystem::create_directories(dir);
+      std::ofstream(dir / "comm") << comm << "\n";
+      std::ofstream(dir / "status") << "Name:\t" << comm << "\nTgid:\t" << pid << "\nPid:\t" << pid
+                                    << "\nUid:\t1000\t1000\t1000\t1000\n";
+      std::ofstream stat(dir / "stat");
+      stat << pid << " (" << comm << ") S";
+      for (int field = 4; field <= 52; ++field) stat << ' ' << (field == 22 ? 5000 + pid : 0);
+      stat << "\n";
+    }
+  }
+  ~FakeProcOfWorkload() { std::filesystem::remove_all(root_); }
+  std::string root() const { return root_.string(); }
+
+ private:
+  std::filesystem::path root_;
+};
+
+// Checks the same with a rule in force: new tasks go to the class service
+// and their classes come back through its queues, on the loop's thread,
+// without an allocation there.
+TEST(NoAllocWithClassesTest, ClassServiceQueuesAllocateNothingOnTheLoop) {
+  constexpr int kTasks = 512;
+  FakeProcOfWorkload proc(kTasks);
+  auto rules = QosRules::Parse(R"({"qosland": [{"comm": "game", "qos": "user-interactive"}]})", "r.json");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  QosRules set;
+  set.Add(std::move(rules).value());
+  ClassService classes(std::move(set), {}, {.proc_root = proc.root()});
+  auto policy = policy::MakePolicy("qos", {.nr_cpus = 2, .max_tasks = 4096, .slice_ns = 5'000'000});
+  auto transport = std::make_unique<ArrayTransport>();
+  TaskTable table(4096);
+  DispatchLoop loop(*transport, *policy, table, {.max_batch = 256, .slice_ns = 5'000'000}, &classes);
+  auto work = std::make_unique<Workload>(kTasks);
+  work->Start(*transport);
+  for (int i = 0; i < 200; ++i) work->Round(loop, *transport);
+  // Every first task's class is back before counting starts.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (loop.stats().classes_set < static_cast<uint64_t>(kTasks) && std::chrono::steady_clock::now() < give_up) {
+    work->Round(loop, *transport);
+    std::this_thread::yield();
+  }
+  ASSERT_GE(loop.stats().classes_set, static_cast<uint64_t>(kTasks)) << "the class service never answered";
+
+  const uint64_t classes_before = loop.stats().classes_set;
+  g_allocations = 0;
+  t_counting = true;
+  for (int i = 0; i < 2000; ++i) {
+    work->Round(loop, *transport);
+    if (i % 64 == 0) std::this_thread::yield();  // let the service answer the churned tasks
+  }
+  t_counting = false;
+
+  EXPECT_EQ(g_allocations.load(), 0u) << "the loop allocated with the class service in use";
+  EXPECT_GT(loop.stats().classes_set, classes_before) << "no class came back while counting";
+  EXPECT_EQ(classes.nr_dropped(), 0u);
 }
 
 std::vector<std::string> PolicyNames() {
