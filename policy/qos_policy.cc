@@ -45,9 +45,11 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   // 1. Virtual runtime, charged at the discount of the activation that ran.
   t.vruntime += static_cast<uint64_t>(static_cast<double>(e.runtime_ns * kDefaultWeight / w) / t.discount);
   // 2. Start, lag-capped on both sides; above by one turn of its own charge,
-  // below by a sleeper's credit of up to one slice, as rooted as it is.
+  // below by a sleeper's credit of up to one slice, as rooted as it is, and
+  // of kWakeCredit of one at least for any wakeup.
   const double R = std::clamp(e.rooted / kRootedFull, 0.0, 1.0);
-  const uint64_t credit = static_cast<uint64_t>(static_cast<double>(S) * R);
+  const double credit_slices = e.wakeup ? std::max(R, kWakeCredit) : R;
+  const uint64_t credit = static_cast<uint64_t>(static_cast<double>(S) * credit_slices);
   const uint64_t lo = vtime_now_ > credit ? vtime_now_ - credit : 0;
   const double charge = std::clamp(1.0 / t.discount, 1.0, kMaxDiscount);
   t.vruntime = std::clamp(t.vruntime, lo, vtime_now_ + static_cast<uint64_t>(charge * static_cast<double>(S)));

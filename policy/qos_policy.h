@@ -21,17 +21,29 @@
 //    a decision that has run (monotone; a task's next event says its previous
 //    decision ran). Not of decisions merely made: qosland sends every decision
 //    at once, and a far-ahead start would drag everyone's clock forward before
-//    it even ran. start = clamp(vruntime, vtime_now - S * R,
+//    it even ran. start = clamp(vruntime, vtime_now - S * C,
 //    vtime_now + S * charge), charge = clamp(1 / discount, 1, kMaxDiscount):
 //    how many vns one ns of its CPU costs it beyond its weight (4 for a
-//    background hog), R = min(1, rooted / kRootedFull) (see 3).
-//    Below: a sleeper's credit is one slice at most, and only for a task
-//    whose wakeups trace back to an interrupt. vtime_now is the front of the
+//    background hog), R = min(1, rooted / kRootedFull) (see 3), C = R, or
+//    max(R, kWakeCredit) for a wakeup.
+//    Below: a sleeper's credit is one slice at most, and in full only for a
+//    task whose wakeups trace back to an interrupt. vtime_now is the front of the
 //    kernel's queue, so a credit puts a woken task ahead of nearly everyone
 //    waiting. Where tasks only wake each other, that made a receiver run as
 //    soon as a message came, on one message at a time: in hackbench on 6.16,
 //    about 5,900 decisions a run with the credit and 4,800 without, and
 //    2.44-2.53 s against 2.34-2.40 s (docs/benchmarks.md, "Rooted wakeups").
+//    Any wakeup still gets a quarter slice (kWakeCredit), for its start
+//    only, not its criticality (3.). The tasks waiting in the kernel's
+//    queue drew their keys at the clock of their decisions, and the clock
+//    has moved on with what ran since. Without it, a woken unrooted task
+//    drew a key like theirs and waited behind a share of CPU hogs that had
+//    waited no longer than it: two threads that
+//    only wake each other (tests/workloads/pingpong) under 16 hogs on 6.16
+//    took 16 ms for 1 round trip in 10, and about 2 ms with the quarter
+//    slice (an eighth: 6 ms). A quarter barely reorders tasks that all wake
+//    one another: hackbench made 3-5% more decisions, at the same time
+//    within the emulator's noise (docs/benchmarks.md, "A quarter slice").
 //    Above: a task whose clock ran far ahead (a low weight, a low class) is
 //    never more than one turn of its own charge ahead, so the kernel's
 //    watchdog never sees it starve; one turn, so that the class still
@@ -130,6 +142,7 @@ class QosPolicy final : public Policy {
   static constexpr double kInheritance = 0.5;
   static constexpr double kMaxDiscount = 4.0;
   static constexpr double kRootedFull = 0.5;
+  static constexpr double kWakeCredit = 0.25;  // slices, for any wakeup (2.)
 
   explicit QosPolicy(const PolicyConfig& config);
 

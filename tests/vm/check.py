@@ -388,12 +388,14 @@ def scenario_tags(c, facts, tagged, lines):
              f"(rc {facts.get('pp_plain_rc')}, {facts.get('pp_ui_rc')}; tag rc {facts.get('pp_ui_tag_rc')})")
     # Its wakeups are unrooted: BPF may hold each for up to a slice (5 ms) to
     # batch it, unless the task is urgent, as user-interactive ones are; and
-    # untagged, it often waits behind a hog's slice.
-    ui_p90, plain_p90 = num(ui, "p90_us", 1e9), num(plain, "p90_us", -1)
-    c.expect(ui_p90 < 2500 and ui_p90 * 4 < plain_p90,
-             f"... tagged user-interactive, 9 in 10 round trips take under half a slice and under a quarter of "
-             f"the untagged pair's p90 ({ui.get('p90_us')} us vs {plain.get('p90_us')} us; trips {ui.get('trips')} "
-             f"vs {plain.get('trips')})")
+    # untagged, it still waits behind a hog's slice now and then (a quarter
+    # slice's credit for any wakeup keeps it ahead of most of them: its p90
+    # is about 2 ms in the emulator, its p99 25-50 ms).
+    ui_p90, ui_p99, plain_p99 = num(ui, "p90_us", 1e9), num(ui, "p99_us", 1e9), num(plain, "p99_us", -1)
+    c.expect(ui_p90 < 2500 and ui_p99 * 2 < plain_p99,
+             f"... tagged user-interactive, 9 in 10 round trips take under half a slice, and its slowest 1% under "
+             f"half the untagged pair's (p90 {ui.get('p90_us')} us; p99 {ui.get('p99_us')} us vs "
+             f"{plain.get('p99_us')} us; trips {ui.get('trips')} vs {plain.get('trips')})")
     c.expect(facts.get("first_qosland_rc") == "0" and facts.get("qosland_rc") == "0", "qosland exits 0 on SIGINT")
 
     c.expect(facts.get("norun_rc") not in (None, "0") and
