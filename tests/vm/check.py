@@ -376,9 +376,12 @@ def scenario_tags(c, facts, tagged, lines):
     idle, ui, bg = tagged.get("idle_frames", {}), tagged.get("ui_frames", {}), tagged.get("bg_frames", {})
     ticks = num(ui, "ticks", 1) or 1
     idle_rate = num(idle, "misses", 0) / max(num(idle, "ticks", 1), 1)
-    c.expect(num(ui, "misses", 1e9) <= idle_rate * ticks + 0.02 * ticks,
+    # Plus 5%: on an Intel host's emulator it missed 0-5 of 1199, on an AMD
+    # EPYC host's (slower under TCG) 22-63; the default scheduler misses
+    # nearly all of them.
+    c.expect(num(ui, "misses", 1e9) <= idle_rate * ticks + 0.05 * ticks,
              f"the pipeline tagged user-interactive under {tagged.get('ui_hog', {}).get('threads')} hogs misses at most "
-             f"the idle machine's share plus 2% of frames ({ui.get('misses')} of {ui.get('ticks')}; idle "
+             f"the idle machine's share plus 5% of frames ({ui.get('misses')} of {ui.get('ticks')}; idle "
              f"{idle.get('misses')} of {idle.get('ticks')})")
     c.expect(num(ui, "misses", 1e9) < num(bg, "misses", -1),
              f"... fewer than the same pipeline tagged background ({ui.get('misses')} vs {bg.get('misses')})")
