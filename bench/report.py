@@ -70,6 +70,13 @@ def figures(tagged, facts, cfg):
     if len(rounds) > 1 and out["hackbench_runs_ms"]:
         out["hackbench_ms"] = median(out["hackbench_runs_ms"])
     if cfg != "default":
+        # Decisions made in user space in each round's three runs: a signal
+        # of how the scheduler behaved that depends less on the emulator's
+        # speed than the time does.
+        out["hackbench_round_user_dispatches"] = [
+            user_share_between(g(f"{tag}_stats_before"), g(f"{tag}_stats_after"))[1]
+            if g(f"{tag}_stats_after") else None
+            for tag in ["hackbench"] + [f"hackbench_r{r}" for r in range(2, len(rounds) + 1)]]
         for p in ("idle", "frames", "cyclic", "hackbench", "hogs"):
             q = g(f"{p}_qosland")
             out[f"qosland_cpu_pct_{p}"] = num(q, "cpu_pct", -1)
@@ -147,7 +154,10 @@ def table(name, setup, runs):
                       f"- hackbench throughput >= 0.90 x default: {fmt_hackbench(q['hackbench_ratio_by_round'], hb)} "
                       f"({'met' if hb >= 0.90 else 'NOT met'}), with {100 * q['user_share_hackbench']:.0f}% of "
                       f"dispatches decided in user space ({q['user_dispatches_hackbench']:.0f} user, "
-                      f"{q['bpf_dispatches_hackbench']:.0f} BPF)",
+                      f"{q['bpf_dispatches_hackbench']:.0f} BPF"
+                      + (f"; user-space decisions per round: "
+                         f"{', '.join('?' if n is None else f'{n:.0f}' for n in q['hackbench_round_user_dispatches'])})"
+                         if len(q["hackbench_round_user_dispatches"]) > 1 else ")"),
                       f"- qosland's own CPU under 8 x nproc hogs <= 5% of one CPU: "
                       f"{q['qosland_cpu_pct_hogs']:.1f}% ({'met' if 0 <= q['qosland_cpu_pct_hogs'] <= 5 else 'NOT met'})"]
     return lines

@@ -134,7 +134,7 @@ r=2
 while [ "$r" -le "$R" ]; do
   for cfg in $CONFIGS; do
     if start_config "$cfg"; then
-      p_hackbench "hackbench_r$r"
+      part "hackbench_r$r" p_hackbench "hackbench_r$r"
       stop_config "r${r}_"
     else
       say "${cfg}_r${r}_failed=1"
