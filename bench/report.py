@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -63,12 +64,14 @@ def figures(tagged, facts, cfg):
         "frames_latency_quantiles_us": [float(v) for v in g("frames_cdf").get("q_us", "").strip(",").split(",") if v],
     }
     # Later rounds of hackbench alone (bench_rounds), every scheduler in turn.
-    rounds = [hb] + [tagged[k] for k in sorted((k for k in tagged if re.fullmatch(rf"{re.escape(cfg)}_hackbench_r\d+", k)),
-                                                key=lambda k: int(k.rsplit("_r", 1)[1]))]
+    round_tags = ["hackbench"] + sorted((k[len(cfg) + 1:] for k in tagged
+                                         if re.fullmatch(rf"{re.escape(cfg)}_hackbench_r\d+", k)),
+                                        key=lambda t: int(t.rsplit("_r", 1)[1]))
+    rounds = [g(t) for t in round_tags]
     out["hackbench_round_ms"] = [num(r, "ms", 0) for r in rounds]
     out["hackbench_runs_ms"] = [float(v) for r in rounds for v in r.get("runs", "").split(",") if v]
     if len(rounds) > 1 and out["hackbench_runs_ms"]:
-        out["hackbench_ms"] = median(out["hackbench_runs_ms"])
+        out["hackbench_ms"] = statistics.median(out["hackbench_runs_ms"])
     if cfg != "default":
         # Decisions made in user space in each round's three runs: a signal
         # of how the scheduler behaved that depends less on the emulator's
@@ -76,7 +79,7 @@ def figures(tagged, facts, cfg):
         out["hackbench_round_user_dispatches"] = [
             user_share_between(g(f"{tag}_stats_before"), g(f"{tag}_stats_after"))[1]
             if g(f"{tag}_stats_after") else None
-            for tag in ["hackbench"] + [f"hackbench_r{r}" for r in range(2, len(rounds) + 1)]]
+            for tag in round_tags]
         for p in ("idle", "frames", "cyclic", "hackbench", "hogs"):
             q = g(f"{p}_qosland")
             out[f"qosland_cpu_pct_{p}"] = num(q, "cpu_pct", -1)
@@ -93,17 +96,11 @@ def ratio(a, b):
     return a / b if b else float("nan")
 
 
-def median(xs):
-    xs = sorted(xs)
-    n = len(xs)
-    return float("nan") if not n else xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
-
-
 def hackbench_ratios(d, f):
     """Throughput against the default scheduler, round by round (each
     round's medians, a minute apart), and their median."""
     by_round = [ratio(a, b) for a, b in zip(d["hackbench_round_ms"], f["hackbench_round_ms"]) if a and b]
-    return by_round, median(by_round) if by_round else ratio(d["hackbench_ms"], f["hackbench_ms"])
+    return by_round, statistics.median(by_round) if by_round else ratio(d["hackbench_ms"], f["hackbench_ms"])
 
 
 def fmt_hackbench(by_round, r):

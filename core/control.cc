@@ -193,33 +193,30 @@ struct ControlServer::Client {
   bool answered = false;
 };
 
+void ControlServer::Drop(std::vector<Client>* clients, size_t i) {
+  close((*clients)[i].fd);
+  (*clients)[i] = std::move(clients->back());
+  clients->pop_back();
+}
+
 void ControlServer::Run() {
   using Clock = std::chrono::steady_clock;
   std::vector<Client> clients;
   std::vector<pollfd> fds;
   Clock::time_point listen_again{};
-  auto drop = [&](size_t i) {
-    close(clients[i].fd);
-    clients[i] = std::move(clients.back());
-    clients.pop_back();
-  };
   for (;;) {
     const auto now = Clock::now();
     for (size_t i = clients.size(); i-- > 0;) {
-      if (clients[i].deadline <= now) drop(i);  // stalled: dropped, nobody waits for it
-    }
-    int timeout_ms = -1;
-    for (const Client& c : clients) {
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(c.deadline - now).count();
-      if (timeout_ms < 0 || left < timeout_ms) timeout_ms = static_cast<int>(left);
+      if (clients[i].deadline <= now) Drop(&clients, i);  // stalled: dropped, nobody waits for it
     }
     // Out of file descriptors, accept fails while the listener stays
     // readable: it is left alone for a moment rather than spun on.
     const bool listening = listen_again <= now;
-    if (!listening) {
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(listen_again - now).count();
-      if (timeout_ms < 0 || left < timeout_ms) timeout_ms = static_cast<int>(left);
-    }
+    auto wake = listening ? Clock::time_point::max() : listen_again;
+    for (const Client& c : clients) wake = std::min(wake, c.deadline);
+    const int timeout_ms = wake == Clock::time_point::max()
+                               ? -1
+                               : static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wake - now).count());
     fds.assign({{.fd = stop_fd_, .events = POLLIN, .revents = 0},
                 {.fd = listening ? listen_fd_ : -1, .events = POLLIN, .revents = 0}});
     for (const Client& c : clients) {
@@ -232,7 +229,7 @@ void ControlServer::Run() {
     if (fds[0].revents) break;
     // Clients first (their indexes match fds), newcomers after.
     for (size_t i = clients.size(); i-- > 0;) {
-      if (fds[i + 2].revents && !Step(&clients[i])) drop(i);
+      if (fds[i + 2].revents && !Step(&clients[i])) Drop(&clients, i);
     }
     if ((fds[1].revents & POLLIN) && !Accept(&clients)) listen_again = Clock::now() + std::chrono::milliseconds(100);
   }
@@ -255,9 +252,7 @@ bool ControlServer::Accept(std::vector<Client>* clients) {
       // connections only ever evicts silent ones.
       auto oldest = std::min_element(clients->begin(), clients->end(),
                                      [](const Client& a, const Client& b) { return a.deadline < b.deadline; });
-      close(oldest->fd);
-      *oldest = std::move(clients->back());
-      clients->pop_back();
+      Drop(clients, static_cast<size_t>(oldest - clients->begin()));
     }
     requests_.fetch_add(1, std::memory_order_relaxed);
     clients->push_back({.fd = fd,
@@ -267,10 +262,7 @@ bool ControlServer::Accept(std::vector<Client>* clients) {
                         .sent = 0,
                         .deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kPeerTimeoutMs),
                         .answered = false});
-    if (!Step(&clients->back())) {  // a client usually sent its line with connect
-      close(fd);
-      clients->pop_back();
-    }
+    if (!Step(&clients->back())) Drop(clients, clients->size() - 1);  // it usually sent its line with connect
   }
 }
 

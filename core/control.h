@@ -87,6 +87,8 @@ class ControlServer {
   // Reads what arrived, answers a complete line, writes what fits; false
   // once the connection is done with (answered, or gone).
   bool Step(Client* c);
+  // Closes client `i` and removes it (order does not matter).
+  static void Drop(std::vector<Client>* clients, size_t i);
   std::string Answer(std::string_view line, const Peer& peer);
 
   std::string path_;

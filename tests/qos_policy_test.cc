@@ -24,6 +24,14 @@ QosPolicy Make(uint32_t nr_cpus = 1, uint32_t max_tasks = 64) {
 Runnable Hog(TaskSlot slot) {
   return {.slot = slot, .runtime_ns = kSlice, .avg_runtime_ns = kSlice, .nr_runnable = 2};
 }
+// Runs a hog in slot 0 for 100 turns: the clock moves 100 slices forward.
+void AdvanceClock(QosPolicy& p) {
+  for (int i = 0; i < 100; ++i) {
+    p.OnRunnable(Hog(0));
+    Decision d;
+    ASSERT_TRUE(p.PickNext(&d));
+  }
+}
 Runnable ChainMember(TaskSlot slot) {  // a 60 Hz frame thread that wakes two others
   return {.slot = slot, .runtime_ns = 2 * kMs, .wakeup = true, .avg_runtime_ns = 2 * kMs,
           .wake_freq_hz = 120, .block_freq_hz = 60, .nr_runnable = 2};
@@ -213,11 +221,7 @@ TEST(QosPolicyTest, OnlyClassesAboveDefaultAreUrgent) {
 TEST(QosPolicyTest, FullSleeperCreditOnlyForRootedTasks) {
   QosPolicy p = Make();
   for (TaskSlot s = 0; s < 3; ++s) p.OnTaskNew({.slot = s});
-  for (int i = 0; i < 100; ++i) {  // a hog moves the clock forward
-    p.OnRunnable(Hog(0));
-    Decision d;
-    ASSERT_TRUE(p.PickNext(&d));
-  }
+  ASSERT_NO_FATAL_FAILURE(AdvanceClock(p));  // a hog moves the clock forward
   ASSERT_GT(p.vtime_now(), 10 * kSlice);
   const Runnable sleeper{.slot = 1, .wakeup = true, .avg_runtime_ns = kSlice};
   Runnable unrooted = sleeper;
@@ -244,11 +248,7 @@ TEST(QosPolicyTest, FullSleeperCreditOnlyForRootedTasks) {
 TEST(QosPolicyTest, AnyWakeupGoesAheadOfAHogAtTheSameClock) {
   QosPolicy p = Make();
   for (TaskSlot s = 0; s < 4; ++s) p.OnTaskNew({.slot = s});
-  for (int i = 0; i < 100; ++i) {  // a hog moves the clock forward
-    p.OnRunnable(Hog(0));
-    Decision d;
-    ASSERT_TRUE(p.PickNext(&d));
-  }
+  ASSERT_NO_FATAL_FAILURE(AdvanceClock(p));  // a hog moves the clock forward
   Runnable hog = Hog(1);  // its turn ended: queued at the clock, first
   hog.rooted = 0;
   p.OnRunnable(hog);
