@@ -1,6 +1,7 @@
 #include "core/class_resolver.h"
 
 #include "core/class_service.h"
+#include "tests/fake_proc.h"
 
 #include <gtest/gtest.h>
 #include <linux/sched.h>
@@ -35,46 +36,13 @@ QosRules RulesOf(std::string_view json) {
 }
 
 // A fake /proc with one process (tgid 100) and its threads.
-class FakeProc : public ::testing::Test {
+class FakeProc : public ::testing::Test, protected test_support::FakeProcfs {
  protected:
+  FakeProc() : FakeProcfs("proc") {}
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("qosland-proc-" + std::to_string(getpid()));
-    fs::remove_all(root_);
     AddProcess(100, "game", std::string_view("/opt/game/bin/game\0--fullscreen\0", 32), "/opt/game/bin/game",
                "0::/user.slice/user-1000.slice/app-game.scope\n");
   }
-  void TearDown() override { fs::remove_all(root_); }
-
-  void AddProcess(int tgid, const std::string& comm, std::string_view cmdline, const std::string& exe,
-                  const std::string& cgroup, uid_t uid = 1000) {
-    const fs::path p = root_ / std::to_string(tgid);
-    fs::create_directories(p);
-    std::ofstream(p / "comm") << comm << "\n";
-    std::ofstream(p / "cmdline").write(cmdline.data(), static_cast<std::streamsize>(cmdline.size()));
-    std::ofstream(p / "cgroup") << cgroup;
-    fs::create_symlink(exe, p / "exe");
-    AddThread(tgid, tgid, comm, 0, 0, uid);
-  }
-  // /proc/TID as the kernel shows a thread: status with its Tgid and uids,
-  // stat with nice (field 19), start time (field 22: StartOf(tid)) and
-  // policy (field 41).
-  void AddThread(int tgid, int tid, const std::string& comm, int nice, int policy, uid_t uid = 1000) {
-    const fs::path p = root_ / std::to_string(tid);
-    fs::create_directories(p);
-    if (tid != tgid) std::ofstream(p / "comm") << comm << "\n";
-    std::ofstream(p / "status") << "Name:\t" << comm << "\nUmask:\t0022\nState:\tS\nTgid:\t" << tgid
-                                << "\nNgid:\t0\nPid:\t" << tid << "\nPPid:\t1\nTracerPid:\t0\nUid:\t" << uid << "\t"
-                                << uid << "\t" << uid << "\t" << uid << "\n";
-    std::ofstream stat(p / "stat");
-    stat << tid << " (" << comm << ") S";
-    for (int field = 4; field <= 52; ++field) {
-      stat << ' ' << (field == 19 ? nice : field == 22 ? StartOf(tid) : field == 41 ? policy : 0);
-    }
-    stat << "\n";
-  }
-  static int StartOf(int tid) { return 5000 + tid; }
-
-  fs::path root_;
 };
 
 // Checks that each fact a rule can match on is read from procfs: thread
@@ -87,7 +55,7 @@ TEST_F(FakeProc, RulesMatchWhatProcfsSays) {
                            R"({"qosland": [{"cgroup": "*/app-game.scope", "qos": "user-interactive"}]})",
                            R"({"*--fullscreen*": {"qos": "QOS_USER_INTERACTIVE"}})"}) {
     const QosRules rules = RulesOf(rule);
-    auto c = ClassResolver(rules, root_.string()).Resolve(101);
+    auto c = ClassResolver(rules, root()).Resolve(101);
     ASSERT_TRUE(c.ok()) << c.status().message();
     EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kUserInteractive, ClassSource::kRule})) << rule;
     EXPECT_EQ(c->tgid, 100);
@@ -100,23 +68,23 @@ TEST_F(FakeProc, RulesMatchWhatProcfsSays) {
 TEST_F(FakeProc, PrecedenceAndAttributes) {
   AddThread(100, 102, "worker", 4, 3);  // Sched QoS's background: SCHED_BATCH, nice 4
   const QosRules none = RulesOf("{}");
-  auto c = ClassResolver(none, root_.string()).Resolve(102);
+  auto c = ClassResolver(none, root()).Resolve(102);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kBackground, ClassSource::kAttributes}));
   EXPECT_EQ(DescribeTaskClass(*c),
             "pid 102 (worker of game): background, from its scheduling attributes (policy 3, nice 4)");
 
   const QosRules rules = RulesOf(R"({"game": {"qos": "QOS_UTILITY"}})");
-  EXPECT_EQ(ClassResolver(rules, root_.string()).Resolve(102)->resolved.source, ClassSource::kRule);
+  EXPECT_EQ(ClassResolver(rules, root()).Resolve(102)->resolved.source, ClassSource::kRule);
   TagBook tags;
   tags.Set({.kind = TagKind::kTid, .id = 102, .start = static_cast<uint64_t>(StartOf(102)),
             .qos = QosClass::kUserInitiated});
-  auto tagged = ClassResolver(rules, root_.string(), &tags).Resolve(102);
+  auto tagged = ClassResolver(rules, root(), &tags).Resolve(102);
   EXPECT_EQ(tagged->resolved, (ResolvedClass{QosClass::kUserInitiated, ClassSource::kTag}));
   EXPECT_EQ(tagged->rule_class, QosClass::kUtility);  // what the rules alone would say
   EXPECT_EQ(DescribeTaskClass(*tagged), "pid 102 (worker of game): user-initiated, from a runtime tag on tid 102");
 
-  auto plain = ClassResolver(none, root_.string()).Resolve(100);
+  auto plain = ClassResolver(none, root()).Resolve(100);
   EXPECT_EQ(plain->resolved, (ResolvedClass{QosClass::kDefault, ClassSource::kAuto}));
 }
 
@@ -126,7 +94,7 @@ TEST_F(FakeProc, PrecedenceAndAttributes) {
 TEST_F(FakeProc, SchedulerPathReadsOnlyWhatRulesNeed) {
   AddThread(100, 103, "worker", 4, 3);
   const QosRules none = RulesOf("{}");
-  auto c = ClassResolver(none, root_.string()).ResolveForScheduler(103, 100);
+  auto c = ClassResolver(none, root()).ResolveForScheduler(103, 100);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kBackground, ClassSource::kAttributes}));
   EXPECT_EQ(c->thread, "");
@@ -134,7 +102,7 @@ TEST_F(FakeProc, SchedulerPathReadsOnlyWhatRulesNeed) {
   const QosRules by_thread = RulesOf(R"({"qosland": [{"thread": "worker", "qos": "user-initiated"}]})");
   EXPECT_TRUE(by_thread.needs().thread);
   EXPECT_FALSE(by_thread.needs().exe);
-  c = ClassResolver(by_thread, root_.string()).ResolveForScheduler(103, 100);
+  c = ClassResolver(by_thread, root()).ResolveForScheduler(103, 100);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->thread, "worker");
   EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kUserInitiated, ClassSource::kRule}));
@@ -144,7 +112,7 @@ TEST_F(FakeProc, SchedulerPathReadsOnlyWhatRulesNeed) {
 TEST_F(FakeProc, NonexistentPid) {
   const QosRules none = RulesOf("{}");
   for (int pid : {0, -5, 99999}) {
-    auto c = ClassResolver(none, root_.string()).Resolve(pid);
+    auto c = ClassResolver(none, root()).Resolve(pid);
     ASSERT_FALSE(c.ok());
     char want[64];
     std::snprintf(want, sizeof(want), "no task with pid %d", pid);
@@ -162,7 +130,7 @@ TEST_F(FakeProc, ServiceHandsBackClasses) {
   ASSERT_TRUE(rules.ok());
   QosRules set;
   set.Add(std::move(rules).value());
-  ClassService service(std::move(set), {}, {.proc_root = root_.string()});
+  ClassService service(std::move(set), {}, {.proc_root = root()});
   service.OnNewTask(7, 101, 100, 70);
   service.OnNewTask(8, 102, 100, 80);
   service.OnNewTask(9, 4242, 4242, 90);  // gone: nothing comes back
@@ -197,11 +165,11 @@ TEST_F(FakeProc, ServiceHandsBackClasses) {
 // the previous rules in force, with one sentence saying why.
 TEST_F(FakeProc, RulesReloadWhenTheDirectoryChanges) {
   AddThread(100, 104, "render", 0, 0);
-  const fs::path dir = root_ / "rules.d";
+  const fs::path dir = path() / "rules.d";
   fs::create_directories(dir);
   std::vector<std::string> said;
   std::mutex mu;
-  ClassService service(QosRules{}, {}, {.proc_root = root_.string(),
+  ClassService service(QosRules{}, {}, {.proc_root = root(),
                                     .rules_dirs = {dir.string()},
                                     .on_reload = [&](bool, const std::string& s) {
                                       std::lock_guard<std::mutex> lock(mu);
@@ -245,8 +213,8 @@ TEST_F(FakeProc, RulesReloadWhenTheDirectoryChanges) {
 // Checks that a rules directory created after the service started is
 // watched from then on, and again after it is removed and made anew.
 TEST_F(FakeProc, RulesDirectoryCreatedLaterIsWatched) {
-  const fs::path dir = root_ / "later.d";
-  ClassService service(QosRules{}, {}, {.proc_root = root_.string(), .rules_dirs = {dir.string()}});
+  const fs::path dir = path() / "later.d";
+  ClassService service(QosRules{}, {}, {.proc_root = root(), .rules_dirs = {dir.string()}});
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   auto wait_active = [&](bool want) {
     while (service.active() != want) {
@@ -274,11 +242,11 @@ TEST_F(FakeProc, RulesDirectoryCreatedLaterIsWatched) {
 TEST_F(FakeProc, TagsAreAuthorizedByWhoAsks) {
   AddThread(100, 102, "worker", 0, 0);
   AddProcess(200, "daemon", std::string_view("daemon\0", 7), "/usr/sbin/daemon", "0::/system.slice\n", 0);
-  fs::create_directories(root_ / "cg" / "build.slice");
+  fs::create_directories(path() / "cg" / "build.slice");
   QosRules rules = RulesOf(R"({"game": {"qos": "QOS_USER_INITIATED"}})");
-  const std::string state = (root_ / "state" / "tags.json").string();
+  const std::string state = (path() / "state" / "tags.json").string();
   ClassService service(std::move(rules), {},
-                       {.proc_root = root_.string(), .state_file = state, .cgroup_root = (root_ / "cg").string()});
+                       {.proc_root = root(), .state_file = state, .cgroup_root = (path() / "cg").string()});
   auto ask = [&](const std::string& line, uid_t uid) {
     auto r = ParseControlRequest(line);
     EXPECT_TRUE(r.ok()) << line;
@@ -303,7 +271,7 @@ TEST_F(FakeProc, TagsAreAuthorizedByWhoAsks) {
   EXPECT_EQ(ask("set user-initiated comm gam*", 1000),
             "err denied only root may raise this task above default, the class its rules grant.");
   EXPECT_EQ(ask("set utility comm gam*", 1000), "ok comm 'gam*' tagged utility");
-  EXPECT_EQ(ask("set background cgroup /nope", 0), "err notask no cgroup /nope (under " + (root_ / "cg").string() + ").");
+  EXPECT_EQ(ask("set background cgroup /nope", 0), "err notask no cgroup /nope (under " + (path() / "cg").string() + ").");
   EXPECT_EQ(ask("set background cgroup /build.slice", 4321),
             "err denied only root may tag cgroup /build.slice: it does not belong to uid 4321.");
   EXPECT_EQ(ask("set background cgroup /sys/fs/cgroup/build.slice/", 0), "ok cgroup /build.slice tagged background");
@@ -337,7 +305,7 @@ TEST_F(FakeProc, TagsAreAuthorizedByWhoAsks) {
   ASSERT_TRUE(kept.ok()) << kept.status().message();
   EXPECT_EQ(kept->tags().size(), 4u);
   const QosRules none;
-  auto c = ClassResolver(none, root_.string(), &*kept).Resolve(102);
+  auto c = ClassResolver(none, root(), &*kept).Resolve(102);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->resolved, (ResolvedClass{QosClass::kBackground, ClassSource::kTag}));
 }

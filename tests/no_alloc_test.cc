@@ -14,8 +14,6 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <new>
 #include <memory>
 #include <string>
@@ -24,6 +22,7 @@
 #include <vector>
 
 #include "core/class_service.h"
+#include "tests/fake_proc.h"
 #include "core/dispatch_loop.h"
 #include "core/qos_rules.h"
 #include "core/task_table.h"
@@ -196,40 +195,23 @@ TEST_P(NoAllocTest, SteadyStateDispatchAllocatesNothing) {
   EXPECT_GT(work->exits() - exits_before, 100u);
 }
 
-// A /proc with the workload's tasks (pid = tgid = 1000 + i), each a process
-// of its own called "game" (every fourth) or "hog".
-class FakeProcOfWorkload {
- public:
-  explicit FakeProcOfWorkload(int nr_tasks)
-      : root_(std::filesystem::temp_directory_path() / ("qosland-noalloc-" + std::to_string(getpid()))) {
-    std::filesystem::remove_all(root_);
-    for (int i = 0; i < nr_tasks; ++i) {
-      const int pid = 1000 + i;
-      const std::string comm = i % 4 == 0 ? "game" : "hog";
-      const auto dir = root_ / std::to_string(pid);
-      std::filesystem::create_directories(dir);
-      std::ofstream(dir / "comm") << comm << "\n";
-      std::ofstream(dir / "status") << "Name:\t" << comm << "\nTgid:\t" << pid << "\nPid:\t" << pid
-                                    << "\nUid:\t1000\t1000\t1000\t1000\n";
-      std::ofstream stat(dir / "stat");
-      stat << pid << " (" << comm << ") S";
-      for (int field = 4; field <= 52; ++field) stat << ' ' << (field == 22 ? 5000 + pid : 0);
-      stat << "\n";
-    }
+// A fake /proc with Workload's tasks (pids 1000 on): every fourth is a
+// "game", the rest "hog"s.
+void AddWorkloadTasks(const test_support::FakeProcfs& proc, int nr_tasks) {
+  for (int i = 0; i < nr_tasks; ++i) {
+    const int pid = 1000 + i;
+    const std::string comm = i % 4 == 0 ? "game" : "hog";
+    proc.AddProcess(pid, comm, comm, "/usr/bin/" + comm, "0::/\n");
   }
-  ~FakeProcOfWorkload() { std::filesystem::remove_all(root_); }
-  std::string root() const { return root_.string(); }
-
- private:
-  std::filesystem::path root_;
-};
+}
 
 // Checks the same with a rule in force: new tasks go to the class service
 // and their classes come back through its queues, on the loop's thread,
 // without an allocation there.
 TEST(NoAllocWithClassesTest, ClassServiceQueuesAllocateNothingOnTheLoop) {
   constexpr int kTasks = 512;
-  FakeProcOfWorkload proc(kTasks);
+  test_support::FakeProcfs proc("noalloc");
+  AddWorkloadTasks(proc, kTasks);
   auto rules = QosRules::Parse(R"({"qosland": [{"comm": "game", "qos": "user-interactive"}]})", "r.json");
   ASSERT_TRUE(rules.ok()) << rules.status().message();
   QosRules set;
