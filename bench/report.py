@@ -31,10 +31,12 @@ LABELS = {
 
 
 def label(cfg):
-    """A config's row name: POLICY_nodefer and POLICY_deferUS (bench.sh) name
-    the option they set."""
-    m = re.fullmatch(r"(\w+?)_(nodefer|defer(\d+))", cfg)
+    """A config's row name: POLICY_nodefer, POLICY_deferUS and POLICY_holdUS
+    (bench.sh) name the option they set."""
+    m = re.fullmatch(r"(\w+?)_(nodefer|defer(\d+)|hold(\d+))", cfg)
     if m and m.group(1) not in ("default", "bpf"):
+        if m.group(4) is not None:
+            return f"qosland {m.group(1)}, --wakeup-hold-us {m.group(4)}"
         return f"qosland {m.group(1)}, --wakeup-defer-us {m.group(3) or 0}"
     return LABELS.get(cfg, cfg)
 

@@ -48,6 +48,10 @@ struct BpfOptions {
   // instead of preempting it at once (bpf/qosland.bpf.c, defer_usersched).
   // 0: always preempt at once.
   uint64_t wakeup_defer_ns = 250'000;
+  // While the CPUs are full of decided work, an unrooted wakeup's record may
+  // wait this long for user space to read it with others (bpf/qosland.bpf.c,
+  // record_wakeup_flags). 0: never hold a wakeup.
+  uint64_t wakeup_hold_ns = 5'000'000;
 };
 
 struct ExitInfo {

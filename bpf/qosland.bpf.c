@@ -111,6 +111,8 @@ const volatile bool force_fallback;
 const volatile bool switch_partial;  /* --partial: only SCHED_EXT tasks are ours */
 /* See defer_usersched(); 0: always preempt at once. */
 const volatile __u64 wakeup_defer_ns = 2000000;
+/* How long a held wakeup record may wait at most; 0: none is held. */
+const volatile __u64 wakeup_hold_ns = 5000000;
 /* Topology (core/topology.h): the last-level cache of each CPU id, as an
  * index in [0, nr_llcs); nr_llcs = 0: unknown, skip the same-LLC step. */
 const volatile __s32 cpu_llc[MAX_CPUS];
@@ -572,20 +574,21 @@ s32 QOSLAND_OPS(qosland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wak
  *   LAZY_MIN_RUN_NS since it last woke up) is in no hurry;
  * - an unrooted wakeup (rooted < LAZY_ROOTED_MAX: the task's wakeups trace
  *   back to other tasks, not to an interrupt), unless its latest decision
- *   said urgent (QOSLAND_DF_URGENT), for at most one slice
- *   (default_slice_ns) from the first such record, and never once a task
+ *   said urgent (QOSLAND_DF_URGENT), for at most wakeup_hold_ns (a slice
+ *   by default, --wakeup-hold-us) from the first such record, and never once a task
  *   that takes whole slices starts to run (see qosland_running): a woken
  *   task then waits for user space's decision, not behind a hog. Tasks
  *   that only wake each other (hackbench, a build) wake the scheduler after
  *   nearly every message; read in batches, each woken task also finds more
  *   work waiting when it runs. In hackbench on 6.16 that took the
  *   scheduler's runs from about 700 to 300 a run, and decisions from 4,800
- *   to 3,600 (docs/benchmarks.md, "Held wakeups").
+ *   to 3,600 (docs/benchmarks.md, "Held wakeups"). Two slices did no
+ *   better in the runner's same-boot comparison ("A hold of two slices").
  * Every other record wakes user space, forcibly when unread records wait
  * (the ring's own rule wakes only a reader that has read everything, so
  * after a lazy record it would stay silent). A CPU about to go idle while
  * unread records wait sends a nudge, and so does any CPU that schedules
- * once the oldest lazy wakeup has waited a slice (see qosland_dispatch).
+ * once the oldest lazy wakeup has waited its bound (see qosland_dispatch).
  */
 #define LAZY_MIN_RUN_NS (20ULL * 1000 * 1000)
 #define LAZY_ROOTED_MAX (QOSLAND_ROOTED_ONE / 8)
@@ -596,7 +599,7 @@ static bool lazy_wakeup_overdue(u64 now)
 {
 	u64 since = lazy_wake_since_ns;
 
-	return since && now > since && now - since >= default_slice_ns;
+	return since && now > since && now - since >= wakeup_hold_ns;
 }
 
 static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags, u64 now)
@@ -612,7 +615,7 @@ static u64 record_wakeup_flags(struct task_ctx *tctx, u64 enq_flags, u64 now)
 		if (!(enq_flags & SCX_ENQ_WAKEUP)) {
 			if (tctx->run_activation >= LAZY_MIN_RUN_NS)
 				return BPF_RB_NO_WAKEUP;
-		} else if (tctx->rooted < LAZY_ROOTED_MAX && !tctx->urgent && !lazy_wakeup_overdue(now)) {
+		} else if (wakeup_hold_ns && tctx->rooted < LAZY_ROOTED_MAX && !tctx->urgent && !lazy_wakeup_overdue(now)) {
 			if (!lazy_wake_since_ns)
 				lazy_wake_since_ns = now;
 			return BPF_RB_NO_WAKEUP;
@@ -1153,7 +1156,7 @@ void QOSLAND_OPS(qosland_dispatch, s32 cpu, struct task_struct *prev)
 	long drained;
 	u32 si;
 
-	/* A lazy wakeup record has waited a slice (see record_wakeup_flags). */
+	/* A lazy wakeup record has waited its bound (see record_wakeup_flags). */
 	if (!alone && lazy_wakeup_overdue(now))
 		nudge_if_unread();
 	if (rescue_pending) {

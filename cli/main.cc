@@ -82,6 +82,7 @@ struct RunOptions {
   uint32_t ring_size = 1u << 20;  // bytes of the kernel -> user ring buffer
   uint32_t stall_ms = 50;
   uint32_t wakeup_defer_us = 2000;
+  std::optional<uint32_t> wakeup_hold_us;  // default: a slice
   bool force_fallback = false;
   std::string socket = core::ControlSocketPath();
 };
@@ -186,7 +187,9 @@ int Run(const RunOptions& o) {
                                         .cpu_llc = std::move(cpu_llc),
                                         .stall_ns = uint64_t{o.stall_ms} * 1'000'000,
                                         .force_fallback = o.force_fallback,
-                                        .wakeup_defer_ns = uint64_t{o.wakeup_defer_us} * 1000});
+                                        .wakeup_defer_ns = uint64_t{o.wakeup_defer_us} * 1000,
+                                        .wakeup_hold_ns = o.wakeup_hold_us ? uint64_t{*o.wakeup_hold_us} * 1000
+                                                                           : pconfig.slice_ns});
   if (!sched.ok()) return Fail(sched.status().message());
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());
@@ -456,6 +459,10 @@ int main(int argc, char** argv) {
                  "the scheduler decides (0: the scheduler preempts it at once)")
       ->check(CLI::Range(0u, 10000u))
       ->capture_default_str();
+  app.add_option("--wakeup-hold-us", o.wakeup_hold_us,
+                 "while the CPUs are busy, a wakeup no interrupt is behind may wait this long for the scheduler "
+                 "to decide it with others (default: a slice; 0: never wait)")
+      ->check(CLI::Range(0u, 100000u));
   app.add_flag("--force-fallback", o.force_fallback,
                "BPF decides everything by its own deadline (for tests and benchmarks)");
   const std::string rules_help =
