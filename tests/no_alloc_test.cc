@@ -22,12 +22,12 @@
 #include <vector>
 
 #include "core/class_service.h"
-#include "tests/fake_proc.h"
 #include "core/dispatch_loop.h"
 #include "core/qos_rules.h"
 #include "core/task_table.h"
 #include "core/transport.h"
 #include "policy/registry.h"
+#include "tests/fake_proc.h"
 
 namespace {
 

@@ -132,10 +132,10 @@ for cfg in $CONFIGS; do
   stop_config ""
   say "${cfg}_done=1"
 done
-# Round r starts with the r-th scheduler and goes round: in one boot the
-# scheduler that ran later in a round came out faster more often than not
-# (docs/benchmarks.md, "A hold of two slices"), so no scheduler always goes
-# first.
+# Round r starts with the r-th scheduler and goes round, so that no
+# scheduler always runs right after another: in a same-boot A/B of two
+# qosland configs, the one that ran second came out ahead, whichever it was
+# (docs/benchmarks.md, "A hold of two slices").
 r=2
 while [ "$r" -le "$R" ]; do
   order=$(echo $CONFIGS | awk -v k=$((r - 1)) '{ for (i = 0; i < NF; i++) printf "%s ", $((i + k) % NF + 1) }')
