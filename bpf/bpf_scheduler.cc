@@ -66,6 +66,7 @@ core::Result<std::unique_ptr<BpfScheduler>> BpfScheduler::Load(const BpfOptions&
   skel->rodata->queued_ring_half = options.queued_ring_bytes / 2;
   skel->rodata->wakeup_defer_ns = options.wakeup_defer_ns;
   skel->rodata->wakeup_hold_ns = options.wakeup_hold_ns;
+  skel->rodata->standing_orders = options.standing_orders;
   constexpr size_t kMaxCpus = sizeof(skel->rodata->cpu_llc) / sizeof(skel->rodata->cpu_llc[0]);
   if (options.cpu_llc.size() > kMaxCpus) {
     return core::Status::Error("qosland supports at most " + std::to_string(kMaxCpus) + " CPUs");

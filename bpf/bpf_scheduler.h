@@ -52,6 +52,9 @@ struct BpfOptions {
   // wait this long for user space to read it with others (bpf/qosland.bpf.c,
   // record_wakeup_flags). 0: never hold a wakeup.
   uint64_t wakeup_hold_ns = 5'000'000;
+  // Apply user space's standing orders (bpf/qosland_wire.h); false: none is
+  // installed, every wakeup waits for a decision.
+  bool standing_orders = true;
 };
 
 struct ExitInfo {

@@ -55,6 +55,15 @@
  * that left BPF custody after we checked (its qseq changed), so the remaining
  * race (dequeue on another CPU between our check and the insert) is harmless.
  *
+ * Standing orders (qosland_wire.h): a decision may leave an order for the
+ * task's next wakeups. A wakeup that finds no idle CPU and a valid order
+ * is queued at once, by the order's deadline on the kernel clock, and its
+ * record goes to user space without waking it (apply_order). It preempts
+ * where the scheduler would have run for it: the CPU of the wakeup (or the
+ * task's own), if that CPU runs a later deadline; a task that woke it from
+ * that CPU keeps it until it blocks or wakeup_defer_ns pass, as it would
+ * keep it against the scheduler (see defer_usersched).
+ *
  * When user space stalls (stopped, swapped out, stuck): BPF notices that
  * tasks wait for decisions while user space shows no progress (it read no
  * record, applied no decision and wrote no heartbeat) for stall_ns, and
@@ -74,6 +83,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "qosland_deadline.h"
+#include "qosland_orders.h"
 #include "qosland_signals.h"
 #include "qosland_wire.h"
 
@@ -120,6 +130,8 @@ const volatile __u32 nr_llcs;
 /* Half the size of the ring "queued" (--ring-size), fixed at load: see
  * record_wakeup_flags. */
 const volatile __u64 queued_ring_half = (1 << 18) / 2;
+/* --no-standing-orders: no order is installed or applied. */
+const volatile bool standing_orders = true;
 
 struct qosland_exit_info exit_info;
 /* Runnable tasks, all CPUs: one shared counter, read by every record (how
@@ -151,6 +163,10 @@ __u64 fallback_entered_ns;   /* when it last took over; user space drops older r
 __u64 fb_vtime_now;          /* the fallback deadlines' clock */
 __u64 starve_scan;           /* the timer asks ops.dispatch to look for starving tasks */
 __u64 enabled_at_ns;         /* ops.init: no takeover in the first STALL_GRACE_NS */
+/* Standing orders: the kernel clock K (qosland_wire.h), and the epoch of
+ * valid orders (a takeover starts a new one: every order is void). */
+__u64 order_clock;
+__u64 order_epoch;
 __u64 watch_ticks;
 
 struct task_ctx {
@@ -184,6 +200,19 @@ struct task_ctx {
 	u64 fb_vruntime;
 	u64 fb_start;
 	u64 fb_boost16;
+	/* Standing orders (qosland_wire.h). */
+	u64 start;        /* its latest decision's start: moves the kernel clock when it runs */
+	u32 rec_ident;    /* its identity (qosland_order_ident) at its latest record */
+	u64 ident_gen;    /* the generation of the record where that identity (and epoch) began */
+	u64 ord_epoch_seen; /* order_epoch at its latest record */
+	bool ord_valid;   /* it has an order */
+	s32 ord_cpu;
+	u32 ord_wakeups;  /* wakeups the order may still dispatch */
+	u32 ord_ident;    /* the identity it is bound to */
+	u64 ord_epoch;
+	s64 ord_offset;
+	u64 ord_slice_ns;
+	s64 ord_runtime_left; /* ns of CPU it may still cover */
 };
 
 struct watch_timer {
@@ -735,6 +764,7 @@ static bool update_fallback(u64 now)
 	    ((woken && now > woken + stall_ns) || now > last_progress_ns + 10 * stall_ns) &&
 	    __sync_val_compare_and_swap(&fallback_on, 0ULL, 1ULL) == 0) {
 		fallback_entered_ns = now;
+		order_epoch++;  /* every standing order is void */
 		rescue_pending = 1;
 		STAT_ADD(nr_fallback_enters, 1);
 	}
@@ -826,21 +856,17 @@ static int defer_fn(void *map, int *key, struct defer_timer *t)
 	return 0;
 }
 
-static bool defer_usersched(struct task_struct *p)
+/* Kicks CPU @i (preempting) wakeup_defer_ns from now, unless a task starts
+ * running there first (qosland_running disarms it); a pending timer's
+ * bound holds. False when it cannot be armed. */
+static bool arm_defer_timer(u32 i)
 {
-	s32 cpu = bpf_get_smp_processor_id();
-	struct task_struct *cur;
 	struct defer_timer *t;
-	u32 i;
 
-	if (!wakeup_defer_ns || scx_bpf_task_cpu(p) != cpu || !cpu_index(cpu, &i) || !cpu_task_woke[i])
-		return false;
-	cpu_task_woke[i] = 0;
-	cur = bpf_get_current_task_btf();
-	if (!cur->pid || is_usersched(cur))
+	if (i >= MAX_CPUS)
 		return false;
 	if (cpu_defer_armed[i])
-		return true;  /* the pending timer's bound holds */
+		return true;
 	t = bpf_map_lookup_elem(&defer_timers, &i);
 	if (!t)
 		return false;
@@ -850,6 +876,21 @@ static bool defer_usersched(struct task_struct *p)
 		return false;
 	}
 	return true;
+}
+
+static bool defer_usersched(struct task_struct *p)
+{
+	s32 cpu = bpf_get_smp_processor_id();
+	struct task_struct *cur;
+	u32 i;
+
+	if (!wakeup_defer_ns || scx_bpf_task_cpu(p) != cpu || !cpu_index(cpu, &i) || !cpu_task_woke[i])
+		return false;
+	cpu_task_woke[i] = 0;
+	cur = bpf_get_current_task_btf();
+	if (!cur->pid || is_usersched(cur))
+		return false;
+	return arm_defer_timer(i);
 }
 
 static bool rec_waker_is_current(u64 enq_flags, struct task_ctx *tctx)
@@ -862,11 +903,104 @@ static bool rec_waker_is_current(u64 enq_flags, struct task_ctx *tctx)
 	return cur->pid == tctx->waker_pid;
 }
 
+/* The task's identity now, which a standing order is bound to. */
+static u32 task_ident(struct task_struct *p, u32 ihash)
+{
+	return qosland_order_ident(ihash, p->self_exec_id, p->policy, p->static_prio, uclamp_max_code(p),
+				   p->nr_cpus_allowed);
+}
+
+/* Whether @tctx's standing order may dispatch this wakeup; a stale or
+ * spent one is dropped (qosland_wire.h, "Standing orders"). */
+static bool order_usable(struct task_ctx *tctx, u32 ident)
+{
+	if (!tctx->ord_valid)
+		return false;
+	if (tctx->ord_epoch == order_epoch && tctx->ord_ident == ident && tctx->ord_wakeups > 0 &&
+	    tctx->ord_runtime_left > 0)
+		return true;
+	tctx->ord_valid = false;
+	STAT_ADD(nr_orders_void, 1);
+	return false;
+}
+
+/*
+ * Queues a waking @p by its standing order: at K + offset (qosland_wire.h)
+ * in its CPU's DSQ or the shared one. It preempts where the scheduler would
+ * have run to decide for it (see the top of the file): the CPU of the
+ * wakeup if @p may run there, else its own CPU, when that CPU runs a later
+ * deadline; the scheduler itself is never preempted for it (it decides
+ * and runs the earliest deadline next). A task that woke @p from this CPU
+ * keeps it until it blocks, or wakeup_defer_ns at the latest, as against
+ * the scheduler (defer_usersched).
+ */
+static void apply_order(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	u64 vtime = qosland_order_vtime(order_clock, tctx->ord_offset);
+	u64 slice = tctx->ord_slice_ns ?: default_slice_ns;
+	s32 here = bpf_get_smp_processor_id(), target, ocpu = tctx->ord_cpu;
+	u64 dsq = SHARED_DSQ, *cur;
+	u32 i;
+
+	if (ocpu >= 0 && ocpu < MAX_CPUS && (u32)ocpu < scx_bpf_nr_cpu_ids() && bpf_cpumask_test_cpu(ocpu, p->cpus_ptr))
+		dsq = ocpu;
+	tctx->ord_wakeups -= 1;
+	if (!tctx->ord_wakeups)
+		tctx->ord_valid = false;
+	tctx->user_decided = true;
+	tctx->key = vtime;
+	tctx->start = 0;  /* an order moves no clock: only decisions do */
+	STAT_ADD(nr_order_dispatches, 1);
+
+	if (dsq != SHARED_DSQ)
+		target = dsq;
+	else
+		target = bpf_cpumask_test_cpu(here, p->cpus_ptr) ? here : scx_bpf_task_cpu(p);
+	cur = cur_key_slot(target);
+	if (cur && *cur != KEY_USERSCHED && *cur > vtime) {
+		if (target == here && wakeup_defer_ns && rec_waker_is_current(enq_flags, tctx) &&
+		    cpu_index(here, &i) && arm_defer_timer(i)) {
+			scx_bpf_dsq_insert_vtime(p, dsq, slice, vtime, enq_flags);
+			return;
+		}
+		*cur = vtime;
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | target, slice, enq_flags | SCX_ENQ_HEAD | SCX_ENQ_PREEMPT);
+		STAT_ADD(nr_order_preempts, 1);
+		return;
+	}
+	scx_bpf_dsq_insert_vtime(p, dsq, slice, vtime, enq_flags);
+	if (dsq == SHARED_DSQ)
+		kick_idle_cpu_for(p);
+	else
+		scx_bpf_kick_cpu(dsq, SCX_KICK_IDLE);
+}
+
+/*
+ * The record of a wakeup an order dispatched: user space needs it for its
+ * accounting, not to decide, so it is read with the next batch; but while
+ * the order runs low (ORDER_RENEW_AT wakeups left, or spent), the record
+ * wakes user space, which may renew the order before it runs out. A ring
+ * half full wakes it too (see record_wakeup_flags).
+ */
+#define ORDER_RENEW_AT 2
+
+static u64 ordered_record_flags(struct task_ctx *tctx)
+{
+	u64 avail = bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA);
+
+	if (avail < queued_ring_half && tctx->ord_valid && tctx->ord_wakeups > ORDER_RENEW_AT &&
+	    tctx->ord_runtime_left > (s64)(QOSLAND_ORDER_MAX_RUNTIME_US * 1000ULL / 4))
+		return BPF_RB_NO_WAKEUP;
+	return avail ? BPF_RB_FORCE_WAKEUP : 0;
+}
+
 void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct qosland_queued *rec;
 	struct task_ctx *tctx;
 	u64 rb_flags, now;
+	bool ordered = false;
+	u32 ihash = 0, ident = 0;
 
 	if (is_usersched(p)) {
 		if (defer_usersched(p)) {
@@ -895,8 +1029,21 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	now = bpf_ktime_get_ns();
-	rb_flags = tctx ? record_wakeup_flags(tctx, enq_flags, now) : 0;
+	if (tctx) {
+		ihash = ident_hash(p);
+		ident = task_ident(p, ihash);
+		if ((enq_flags & SCX_ENQ_WAKEUP) && order_usable(tctx, ident)) {
+			apply_order(p, tctx, enq_flags);
+			ordered = true;
+		}
+	}
+	rb_flags = !tctx ? 0 : ordered ? ordered_record_flags(tctx) : record_wakeup_flags(tctx, enq_flags, now);
 	rec = tctx ? bpf_ringbuf_reserve(&queued, sizeof(*rec), 0) : NULL;
+	if (!rec && ordered) {
+		/* Dispatched already (and counted); its CPU time goes with its
+		 * next record. */
+		return;
+	}
 	if (!rec) {
 		/* Congested (or a task we never saw in init_task): never lose it. */
 		scx_bpf_dsq_insert(p, FALLBACK_DSQ, default_slice_ns, enq_flags);
@@ -906,8 +1053,17 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	tctx->gen++;
-	tctx->waiting = true;
-	__sync_fetch_and_add(&nr_waiting, 1);
+	/* Orders answer records no older than the task's current identity
+	 * and epoch (qosland_wire.h). */
+	if (ident != tctx->rec_ident || tctx->ord_epoch_seen != order_epoch) {
+		tctx->rec_ident = ident;
+		tctx->ord_epoch_seen = order_epoch;
+		tctx->ident_gen = tctx->gen;
+	}
+	if (!ordered) {
+		tctx->waiting = true;
+		__sync_fetch_and_add(&nr_waiting, 1);
+	}
 	rec->pid = p->pid;
 	rec->tgid = p->tgid;
 	rec->cookie = tctx->cookie;
@@ -916,14 +1072,14 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->enq_at = now;
 	rec->runtime_ns = tctx->runtime_acc;
 	rec->kind = QOSLAND_REC_QUEUED;
-	rec->flags = ((enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0) |
+	rec->flags = ((enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0) | (ordered ? QOSLAND_QF_ORDERED : 0) |
 		     ((p->policy & 0xff) << QOSLAND_QF_POLICY_SHIFT) |
 		     (((u32)(p->static_prio - 120) & 0xff) << QOSLAND_QF_NICE_SHIFT) |
 		     ((uclamp_max_code(p) & 0xff) << QOSLAND_QF_UCLAMP_SHIFT);
 	rec->prev_cpu = scx_bpf_task_cpu(p);
 	rec->weight = p->scx.weight;
 	rec->nr_cpus_allowed = p->nr_cpus_allowed;
-	rec->ident_hash = ident_hash(p);
+	rec->ident_hash = ihash;
 	rec->avg_runtime_ns = tctx->runtime_avg ?: tctx->run_activation;
 	rec->slept_ns = (enq_flags & SCX_ENQ_WAKEUP) ? tctx->slept_ns : 0;
 	rec->wake_freq_hz = qosland_rate_hz(tctx->wake_avg, tctx->last_wake_at, rec->enq_ns);
@@ -942,7 +1098,7 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 		/* Woken by the task running here, from task context (a wakeup
 		 * from an interrupt credits no waker, and one from another CPU
 		 * credits a task that is not current here). */
-		if (rec_waker_is_current(enq_flags, tctx)) {
+		if (!ordered && rec_waker_is_current(enq_flags, tctx)) {
 			u32 i;
 
 			if (cpu_index(bpf_get_smp_processor_id(), &i))
@@ -950,7 +1106,8 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 		}
 	}
 	STAT_ADD(nr_sent, 1);
-	STAT_ADD(nr_queued, 1);
+	if (!ordered)
+		STAT_ADD(nr_queued, 1);
 }
 
 void QOSLAND_OPS(qosland_dequeue, struct task_struct *p, u64 deq_flags)
@@ -989,6 +1146,51 @@ struct drain_ctx {
 	u32 nr;
 };
 
+/* Replaces @tctx's standing order by the one @d carries, or by none
+ * (qosland_wire.h). Only for a record that answers the task's current
+ * identity and epoch (the caller checks the generation). */
+static void install_order(struct task_ctx *tctx, const struct qosland_dispatch *d)
+{
+	u32 n = qosland_order_wakeups(d->order_wakeups);
+
+	if (!standing_orders || !(d->flags & QOSLAND_DF_ORDER) || !n || !d->order_runtime_us ||
+	    tctx->ord_epoch_seen != order_epoch || force_fallback || fallback_on) {
+		tctx->ord_valid = false;
+		return;
+	}
+	tctx->ord_cpu = d->order_cpu;
+	tctx->ord_wakeups = n;
+	tctx->ord_runtime_left = (s64)qosland_order_runtime_ns(d->order_runtime_us);
+	tctx->ord_offset = d->order_offset;
+	tctx->ord_slice_ns = d->order_slice_ns;
+	tctx->ord_ident = tctx->rec_ident;
+	tctx->ord_epoch = order_epoch;
+	tctx->ord_valid = true;
+	STAT_ADD(nr_orders_set, 1);
+}
+
+/* An order-only record: sets or withdraws the task's order, whatever the
+ * task is doing. A set must answer a record no older than the task's
+ * current identity (ident_gen) and no newer than its latest. */
+static void apply_order_only(const struct qosland_dispatch *d)
+{
+	struct task_struct *p = bpf_task_from_pid(d->pid);
+	struct task_ctx *tctx;
+
+	if (!p) {
+		STAT_ADD(nr_order_stale, 1);
+		return;
+	}
+	tctx = lookup_task_ctx(p);
+	if (!tctx || tctx->cookie != d->cookie ||
+	    ((d->flags & QOSLAND_DF_ORDER) && (d->gen < tctx->ident_gen || d->gen > tctx->gen))) {
+		STAT_ADD(nr_order_stale, 1);
+	} else {
+		install_order(tctx, d);
+	}
+	bpf_task_release(p);
+}
+
 /*
  * Applies one decision; returns 1 once DISPATCH_BATCH decisions were
  * inserted. A global function: the verifier checks it once, on its own, and
@@ -1006,6 +1208,10 @@ __noinline int apply_one(struct qosland_dispatch *dp, struct drain_ctx *dctx)
 	if (!dp || !dctx)
 		return 1;
 	d = *dp;
+	if (d.flags & QOSLAND_DF_ORDER_ONLY) {
+		apply_order_only(&d);
+		return 0;
+	}
 	p = bpf_task_from_pid(d.pid);
 	if (!p) {
 		STAT_ADD(nr_stale, 1);
@@ -1027,7 +1233,9 @@ __noinline int apply_one(struct qosland_dispatch *dp, struct drain_ctx *dctx)
 		dsq = d.cpu;
 	tctx->user_decided = true;
 	tctx->key = d.vtime;
+	tctx->start = d.start;
 	tctx->urgent = d.flags & QOSLAND_DF_URGENT;
+	install_order(tctx, &d);
 	/* ops.dispatch drains on the CPU that is about to pick a task. */
 	if (dsq == SHARED_DSQ && !bpf_cpumask_test_cpu(bpf_get_smp_processor_id(), p->cpus_ptr)) {
 		/* It may not run here (see the top of the file). */
@@ -1257,6 +1465,22 @@ void QOSLAND_OPS(qosland_quiescent, struct task_struct *p, u64 deq_flags)
 	tctx->runtime_avg = qosland_ewma(tctx->runtime_avg, tctx->run_activation);
 }
 
+/* K = max(K, @start) (qosland_wire.h), with several CPUs at it: a
+ * compare-and-swap, so K never goes back; tried a few times, after which
+ * another CPU has moved K at least as far as a start being run. */
+static void advance_clock(u64 start)
+{
+	u64 old = order_clock, seen;
+	int k;
+
+	for (k = 0; k < 4 && start > old; k++) {
+		seen = __sync_val_compare_and_swap(&order_clock, old, qosland_clock_advance(old, start));
+		if (seen == old)
+			break;
+		old = seen;
+	}
+}
+
 void QOSLAND_OPS(qosland_running, struct task_struct *p)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
@@ -1268,11 +1492,15 @@ void QOSLAND_OPS(qosland_running, struct task_struct *p)
 	if (cpu_index(bpf_get_smp_processor_id(), &i)) {
 		cpu_cur_key[i] = usersched ? KEY_USERSCHED : tctx && tctx->user_decided ? tctx->key : 0;
 		cpu_task_woke[i] = 0;
-		if (usersched)
-			cpu_defer_armed[i] = 0;  /* it runs: the timer need not kick */
+		/* A task switched in: what a deferral waited for (the scheduler,
+		 * or a task queued by its order) has its turn; the timer need
+		 * not kick. */
+		cpu_defer_armed[i] = 0;
 	}
 	if (!tctx)
 		return;
+	if (tctx->user_decided && tctx->start)
+		advance_clock(tctx->start);
 	if (tctx->bpf_decided && tctx->fb_start > fb_vtime_now)
 		fb_vtime_now = tctx->fb_start;
 	tctx->user_decided = false;  /* until the next decision */
@@ -1296,6 +1524,25 @@ void QOSLAND_OPS(qosland_stopping, struct task_struct *p, bool runnable)
 	tctx->runtime_acc += delta;
 	tctx->run_activation += delta;
 	tctx->fb_vruntime += qosland_fb_charge(delta, p->scx.weight, tctx->fb_boost16 ?: QOSLAND_FB_ONE);
+	if (tctx->ord_valid)
+		tctx->ord_runtime_left -= (s64)delta;
+}
+
+/* A new affinity or weight (nice) voids the task's standing order. */
+void QOSLAND_OPS(qosland_set_cpumask, struct task_struct *p, const struct cpumask *cpumask)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->ord_valid = false;
+}
+
+void QOSLAND_OPS(qosland_set_weight, struct task_struct *p, u32 weight)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->ord_valid = false;
 }
 
 s32 QOSLAND_OPS(qosland_init_task, struct task_struct *p, struct scx_init_task_args *args)
@@ -1479,6 +1726,8 @@ struct sched_ext_ops qosland_ops = {
 	.running = (void *)qosland_running,
 	.stopping = (void *)qosland_stopping,
 	.quiescent = (void *)qosland_quiescent,
+	.set_weight = (void *)qosland_set_weight,
+	.set_cpumask = (void *)qosland_set_cpumask,
 	.init_task = (void *)qosland_init_task,
 	.exit_task = (void *)qosland_exit_task,
 	.init = (void *)qosland_init,

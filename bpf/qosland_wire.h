@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 9
+#define QOSLAND_WIRE_VERSION 10
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -31,6 +31,8 @@ enum qosland_record_kind {
 /* qosland_queued.flags */
 enum qosland_queued_flags {
 	QOSLAND_QF_WAKEUP = 1u << 0, /* became runnable by a wakeup (else: preempted or slice expired) */
+	QOSLAND_QF_ORDERED = 1u << 1, /* a wakeup BPF already dispatched by the task's standing
+	                                 order: no decision is wanted (see "Standing orders") */
 };
 /* qosland_queued.flags also carries the task's scheduling policy (bits 8-15:
  * SCHED_NORMAL 0, SCHED_BATCH 3, SCHED_IDLE 5...), nice (bits 16-23, two's
@@ -77,19 +79,33 @@ struct qosland_queued {
 };
 
 /*
- * User -> kernel, through the BPF_MAP_TYPE_USER_RINGBUF "dispatched". 40 bytes.
- * Drained by ops.dispatch. Stale decisions (generation or cookie mismatch, task
- * gone, task no longer waiting) are dropped and counted.
+ * User -> kernel, through the BPF_MAP_TYPE_USER_RINGBUF "dispatched". 80 bytes.
+ * Drained by ops.dispatch. Two kinds, by flags:
+ *   - a decision (no QOSLAND_DF_ORDER_ONLY) for a task that waits: stale
+ *     decisions (generation or cookie mismatch, task gone, task no longer
+ *     waiting) are dropped and counted. It also replaces the task's
+ *     standing order: with QOSLAND_DF_ORDER by the one it carries, else by
+ *     none;
+ *   - an order only (QOSLAND_DF_ORDER_ONLY), for a task in any state
+ *     (running, sleeping, waiting): with QOSLAND_DF_ORDER it sets the
+ *     task's standing order, without it withdraws it. See "Standing orders".
  */
 struct qosland_dispatch {
 	__s32 pid;            /* from qosland_queued.pid */
 	__s32 cpu;            /* target CPU, or QOSLAND_CPU_ANY */
 	__u64 cookie;         /* from qosland_queued.cookie */
-	__u64 gen;            /* from qosland_queued.gen */
+	__u64 gen;            /* from qosland_queued.gen: the record this answers */
 	__u64 slice_ns;       /* time slice to grant; 0 means the BPF default */
 	__u64 vtime;          /* ordering key inside the target DSQ: lower runs first */
 	__u32 flags;          /* QOSLAND_DF_* */
-	__u32 pad0;
+	__s32 order_cpu;      /* standing order: target CPU, or QOSLAND_CPU_ANY */
+	__u64 start;          /* where this decision starts in the policy's virtual
+	                         time (<= vtime); moves the kernel clock, below */
+	__s64 order_offset;   /* standing order: deadline = kernel clock + offset */
+	__u64 order_slice_ns; /* standing order: slice; 0 means the BPF default */
+	__u32 order_wakeups;  /* standing order: wakeups it may dispatch, 1..QOSLAND_ORDER_MAX_WAKEUPS */
+	__u32 order_runtime_us; /* standing order: CPU time (us) the task may use
+	                           under it, 1..QOSLAND_ORDER_MAX_RUNTIME_US */
 };
 
 /* qosland_dispatch.flags */
@@ -97,6 +113,46 @@ struct qosland_dispatch {
  * otherwise wait while the CPUs have decided work (see record_wakeup_flags
  * in qosland.bpf.c). Holds until the task's next decision. */
 #define QOSLAND_DF_URGENT (1U << 0)
+/* The record carries a standing order (order_* fields). */
+#define QOSLAND_DF_ORDER (1U << 1)
+/* No dispatch: the record only sets (with QOSLAND_DF_ORDER) or withdraws
+ * (without) the task's standing order. */
+#define QOSLAND_DF_ORDER_ONLY (1U << 2)
+
+/*
+ * Standing orders: a policy decides a task's next wakeups ahead.
+ *
+ * With a decision, or alone (QOSLAND_DF_ORDER_ONLY), user space may leave
+ * an order: where the task goes (a CPU, or any), its slice, and its
+ * deadline as an offset from the kernel clock. A wakeup that finds no idle
+ * CPU and a valid order is inserted at once, with
+ *
+ *     vtime = max(0, K + order_offset)
+ *
+ * where K, the kernel clock, is the largest `start` of the decisions that
+ * have begun to run (ops.running), 0 before any: it never decreases, and it
+ * is the policy's own clock as far as the kernel has seen it run (the qos
+ * policy's vtime_now is the largest start it has learnt ran; K is never
+ * behind it). So an order lands no earlier than the decision the policy
+ * would have made with the same offset at that time, and never ahead of work
+ * it queued with an earlier deadline beyond what the offset says. Its record
+ * still goes to user space (QOSLAND_QF_ORDERED), without waking it.
+ *
+ * An order is spent after order_wakeups wakeups or order_runtime_us of CPU
+ * time used under it, each at most the cap below. It is void (never
+ * applied) after exec, a change of scheduling policy, nice, uclamp,
+ * affinity, name or cgroup (the task's identity is checked at every
+ * wakeup against its identity at the record the order answers), once BPF
+ * takes over from a stalled user space (and while it schedules alone), and
+ * when a decision without an order, or a withdrawal, replaces it. A class
+ * set by user space (tags, rules) changes only there: user space withdraws
+ * the order.
+ *
+ * Sets only apply when they answer a record no older than the task's
+ * latest identity change (gen), and never one newer than the latest.
+ */
+#define QOSLAND_ORDER_MAX_WAKEUPS 8
+#define QOSLAND_ORDER_MAX_RUNTIME_US 50000
 
 #define QOSLAND_DELAY_BUCKETS 24
 
@@ -135,6 +191,12 @@ struct qosland_bpf_stats {
 	__u64 nr_rescued;         /* tasks taken back from user space when it took over */
 	__u64 nr_starved;         /* tasks BPF ran because they had waited a second (policy bound) */
 	__u64 nr_self_deferred;   /* scheduler runs deferred until the waking task blocks (or a timer) */
+	/* Standing orders (see above): */
+	__u64 nr_order_dispatches; /* wakeups dispatched by an order */
+	__u64 nr_order_preempts;  /*   of which preempted a CPU running a later deadline */
+	__u64 nr_orders_set;      /* orders installed (with a decision or alone) */
+	__u64 nr_orders_void;     /* orders found stale or spent at a wakeup */
+	__u64 nr_order_stale;     /* order-only records dropped (cookie, generation) */
 };
 
 /* Filled by ops.exit; user space reads it when the kernel ejects qosland. */

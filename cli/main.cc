@@ -84,6 +84,7 @@ struct RunOptions {
   uint32_t wakeup_defer_us = 2000;
   std::optional<uint32_t> wakeup_hold_us;  // default: a slice
   bool force_fallback = false;
+  bool no_standing_orders = false;
   std::string socket = core::ControlSocketPath();
 };
 
@@ -189,7 +190,8 @@ int Run(const RunOptions& o) {
                                         .force_fallback = o.force_fallback,
                                         .wakeup_defer_ns = uint64_t{o.wakeup_defer_us} * 1000,
                                         .wakeup_hold_ns = o.wakeup_hold_us ? uint64_t{*o.wakeup_hold_us} * 1000
-                                                                           : pconfig.slice_ns});
+                                                                           : pconfig.slice_ns,
+                                        .standing_orders = !o.no_standing_orders});
   if (!sched.ok()) return Fail(sched.status().message());
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());
@@ -210,7 +212,8 @@ int Run(const RunOptions& o) {
                                   },
                               .state_file = o.state_file,
                               .on_tag = [](const std::string& what) { spdlog::info("tag: {}", what); }});
-  core::DispatchLoop loop(**transport, *policy, table, {.slice_ns = pconfig.slice_ns}, &classes);
+  core::DispatchLoop loop(**transport, *policy, table,
+                          {.slice_ns = pconfig.slice_ns, .standing_orders = !o.no_standing_orders}, &classes);
   // Runtime tags (`qosland qos set`, libqosland) arrive here. Without the
   // socket qosland still schedules, by rules and attributes.
   auto control = core::ControlServer::Start(
@@ -463,6 +466,9 @@ int main(int argc, char** argv) {
                  "while the CPUs are busy, a wakeup no interrupt is behind may wait this long for the scheduler "
                  "to decide it with others (default: a slice; 0: never wait)")
       ->check(CLI::Range(0u, 100000u));
+  app.add_flag("--no-standing-orders", o.no_standing_orders,
+               "every wakeup that finds no idle CPU waits for the policy's decision: the policy may not decide "
+               "a task's next wakeups ahead (for comparison)");
   app.add_flag("--force-fallback", o.force_fallback,
                "BPF decides everything by its own deadline (for tests and benchmarks)");
   const std::string rules_help =

@@ -9,7 +9,40 @@ namespace qosland::core {
 
 DispatchLoop::DispatchLoop(Transport& transport, policy::Policy& policy, TaskTable& table,
                            const LoopOptions& options, ClassHints* hints)
-    : transport_(transport), policy_(policy), table_(table), options_(options), hints_(hints) {}
+    : transport_(transport), policy_(policy), table_(table), options_(options), hints_(hints) {
+  // Each slot is in it at most once until sent (withdraw_pending), and a
+  // slot freed meanwhile leaves a dead entry: twice the table is room enough.
+  withdraws_.reserve(2 * static_cast<size_t>(table_.capacity()));
+}
+
+void DispatchLoop::ClassChanged(TaskSlot slot) {
+  TaskEntry& e = table_[slot];
+  // Orders the policy gives from records up to now were for the old class.
+  e.no_orders_through_gen = e.gen;
+  if (e.has_order && !e.withdraw_pending && withdraws_.size() < withdraws_.capacity()) {
+    e.withdraw_pending = true;
+    withdraws_.push_back(slot);
+  }
+}
+
+policy::StandingOrder DispatchLoop::OrderFor(const TaskEntry& e, const policy::StandingOrder& asked) const {
+  if (!options_.standing_orders || !asked.active || e.gen <= e.no_orders_through_gen) return {};
+  return asked;
+}
+
+bool DispatchLoop::SendOrHold(const DispatchDecision& d) {
+  if (transport_.Send(d)) return true;
+  ++stats_.send_full;
+  held_ = d;
+  return false;
+}
+
+namespace {
+StandingOrder ToWire(const policy::StandingOrder& o) {
+  return {.active = o.active, .cpu = o.cpu, .offset_ns = o.offset_ns, .slice_ns = o.slice_ns,
+          .wakeups = o.wakeups, .runtime_us = o.runtime_us};
+}
+}  // namespace
 
 void DispatchLoop::CollectClasses() {
   if (!hints_) return;
@@ -22,8 +55,9 @@ void DispatchLoop::CollectClasses() {
       if (!e.in_use || e.exited) continue;
       if (active) {
         hints_->OnNewTask(s, e.pid, e.tgid, e.cookie);
-      } else {
+      } else if (e.hint_qos) {
         e.hint_qos.reset();
+        ClassChanged(s);
       }
     }
   }
@@ -33,6 +67,7 @@ void DispatchLoop::CollectClasses() {
   while (hints_->NextClass(&slot, &cookie, &hint)) {
     // The slot may have changed hands since: the cookie tells.
     if (slot < table_.capacity() && table_[slot].in_use && table_[slot].cookie == cookie) {
+      if (table_[slot].hint_qos != hint) ClassChanged(slot);
       table_[slot].hint_qos = hint;
       ++stats_.classes_set;
     }
@@ -59,8 +94,9 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
   const TaskTable::Found found = table_.FindOrInsert(task.pid, task.tgid, task.cookie);
   if (found.replaced != kNoSlot) Retire(found.replaced);
   if (found.slot == kNoSlot) {
-    // No room to track it: never lose a task, dispatch it behind what we sent.
     ++stats_.table_full;
+    if (task.ordered) return;  // queued already, by an order given before the table filled
+    // No room to track it: never lose a task, dispatch it behind what we sent.
     const DispatchDecision d{.pid = task.pid, .cpu = -1, .cookie = task.cookie, .gen = task.gen,
                              .slice_ns = options_.slice_ns, .vtime = last_vtime_};
     if (!transport_.Send(d)) ++stats_.send_full;  // BPF keeps it; its watchdog is the backstop
@@ -89,7 +125,12 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
     ++stats_.requeued;
     return;
   }
-  e.queued = true;
+  // A wakeup its standing order queued: the policy only takes note.
+  if (task.ordered) {
+    ++stats_.ordered;
+  } else {
+    e.queued = true;
+  }
   const TaskSlot waker = task.waker_pid > 0 ? table_.FindByPid(task.waker_pid) : kNoSlot;
   policy_.OnRunnable({.slot = found.slot,
                       .now_ns = task.enq_ns,
@@ -97,6 +138,7 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
                       .weight = task.weight,
                       .prev_cpu = task.prev_cpu,
                       .wakeup = task.wakeup,
+                      .ordered = task.ordered,
                       .qos = ResolveClass(std::nullopt, e.hint_qos,
                                           ClassFromAttributes({.policy = task.sched_policy,
                                                                .nice = task.nice,
@@ -139,6 +181,23 @@ int DispatchLoop::SendDecisions() {
     held_.reset();
     ++sent;
   }
+  // Withdrawals first: a decision or order sent after them is for the new class.
+  size_t w = 0;
+  for (; w < withdraws_.size(); ++w) {
+    TaskEntry& e = table_[withdraws_[w]];
+    if (!e.withdraw_pending) continue;  // sent already, or the slot was freed
+    e.withdraw_pending = false;
+    if (!e.in_use || e.exited || !e.has_order) continue;
+    e.has_order = false;
+    ++stats_.orders_sent;
+    if (!SendOrHold({.kind = DispatchDecision::Kind::kOrderOnly, .pid = e.pid, .cookie = e.cookie, .gen = e.gen})) {
+      ++w;
+      break;
+    }
+    ++sent;
+  }
+  withdraws_.erase(withdraws_.begin(), withdraws_.begin() + static_cast<std::ptrdiff_t>(w));
+  if (held_) return sent;
   policy::Decision pd;
   while (static_cast<uint32_t>(sent) < options_.max_batch && policy_.PickNext(&pd)) {
     TaskEntry& e = table_[pd.slot];
@@ -153,17 +212,31 @@ int DispatchLoop::SendDecisions() {
       ++stats_.fallback_stale;  // the kernel side took this task over (see OnQueued)
       continue;
     }
+    const policy::StandingOrder order = OrderFor(e, pd.order);
     const DispatchDecision d{.pid = e.pid, .cpu = pd.cpu, .cookie = e.cookie, .gen = e.gen,
-                             .slice_ns = pd.slice_ns, .vtime = pd.vtime, .urgent = pd.urgent};
+                             .slice_ns = pd.slice_ns, .vtime = pd.vtime, .urgent = pd.urgent,
+                             .start = pd.start, .order = ToWire(order)};
+    e.has_order = order.active;  // the decision replaces any order the task had
     last_vtime_ = std::max(last_vtime_, pd.vtime);
-    if (!transport_.Send(d)) {
-      ++stats_.send_full;
-      held_ = d;
+    ++stats_.decisions;
+    if (!SendOrHold(d)) break;
+    ++sent;
+  }
+  // Orders apart from decisions (renewals, changes, withdrawals).
+  policy::OrderUpdate u;
+  while (!held_ && policy_.PickOrder(&u)) {
+    TaskEntry& e = table_[u.slot];
+    if (!e.in_use || e.exited || e.enq_ns < transport_.handled_before_ns()) continue;
+    const policy::StandingOrder order = OrderFor(e, u.order);
+    if (!order.active && !e.has_order) continue;  // nothing to withdraw
+    e.has_order = order.active;
+    ++stats_.orders_sent;
+    if (!SendOrHold({.kind = DispatchDecision::Kind::kOrderOnly, .pid = e.pid, .cookie = e.cookie, .gen = e.gen,
+                     .order = ToWire(order)})) {
       break;
     }
     ++sent;
   }
-  stats_.decisions += static_cast<uint64_t>(sent);
   return sent;
 }
 

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "core/stats.h"
 #include "core/task_table.h"
@@ -49,6 +50,9 @@ struct LoopOptions {
   uint32_t max_batch = 256;     // decisions per iteration at most
   uint64_t slice_ns = 5'000'000;  // for tasks the table has no room for
   int busy_retry_ms = 1;        // wait while decisions are held back
+  // Send the policy's standing orders (policy/policy.h); false: strip them
+  // (--no-standing-orders), so every wakeup waits for a decision.
+  bool standing_orders = true;
 };
 
 class DispatchLoop final : private QueuedSink {
@@ -73,6 +77,12 @@ class DispatchLoop final : private QueuedSink {
   void Retire(TaskSlot slot);
   int SendDecisions();
   void CollectClasses();
+  // Its class changed: an order it holds was given for the old one.
+  void ClassChanged(TaskSlot slot);
+  // The order to send with a decision or alone for this task, or none.
+  policy::StandingOrder OrderFor(const TaskEntry& e, const policy::StandingOrder& asked) const;
+  // Sends d, or keeps it to send first next time; false when kept.
+  bool SendOrHold(const DispatchDecision& d);
 
   Transport& transport_;
   policy::Policy& policy_;
@@ -81,6 +91,7 @@ class DispatchLoop final : private QueuedSink {
   ClassHints* hints_;
   LoopStats stats_;
   std::optional<DispatchDecision> held_;  // refused by the transport; sent first next time
+  std::vector<TaskSlot> withdraws_;        // slots whose orders to withdraw (withdraw_pending)
   uint64_t hints_generation_ = 0;
   uint64_t last_vtime_ = 0;
 };

@@ -29,14 +29,16 @@ uint64_t BpfStats::DecisionDelayQuantileUs(double q) const {
 }
 
 double UserShare(const BpfStats& s) {
-  const uint64_t total = s.user_dispatches + s.bpf_dispatches();
-  return total == 0 ? 0.0 : static_cast<double>(s.user_dispatches) / static_cast<double>(total);
+  const uint64_t policy = s.user_dispatches + s.order_dispatches;
+  const uint64_t total = policy + s.bpf_dispatches();
+  return total == 0 ? 0.0 : static_cast<double>(policy) / static_cast<double>(total);
 }
 
 std::string FormatStatusLine(const StatusSnapshot& s) {
-  char buf[800];
+  char buf[1000];
   std::snprintf(buf, sizeof(buf),
-                "t=%.1f runnable=%lld queued=%lld user=%llu bpf=%llu idle=%llu idle_prev=%llu "
+                "t=%.1f runnable=%lld queued=%lld user=%llu ordered=%llu order_preempt=%llu orders_set=%llu "
+                "orders_void=%llu bpf=%llu idle=%llu idle_prev=%llu "
                 "idle_core=%llu idle_any=%llu kthread=%llu "
                 "congested=%llu self=%llu self_moved=%llu self_deferred=%llu lazy=%llu nudge=%llu stale=%llu preempt=%llu "
                 "fallback=%d fallback_ms=%llu fallback_enters=%llu fallback_bpf=%llu rescued=%llu starved=%llu "
@@ -44,6 +46,10 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 s.uptime_s, static_cast<long long>(s.bpf.runnable),
                 static_cast<long long>(s.bpf.queued),
                 static_cast<unsigned long long>(s.bpf.user_dispatches),
+                static_cast<unsigned long long>(s.bpf.order_dispatches),
+                static_cast<unsigned long long>(s.bpf.order_preempts),
+                static_cast<unsigned long long>(s.bpf.orders_set),
+                static_cast<unsigned long long>(s.bpf.orders_void),
                 static_cast<unsigned long long>(s.bpf.bpf_dispatches()),
                 static_cast<unsigned long long>(s.bpf.idle_dispatches),
                 static_cast<unsigned long long>(s.bpf.idle_prev),

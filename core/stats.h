@@ -33,7 +33,12 @@ namespace qosland::core {
   X(fallback_ns, fallback_ns, "time it scheduled alone (the current spell included)") \
   X(fallback_dispatches, nr_fallback_dispatches, "BPF: queued by its own deadline (fallback)") \
   X(rescued, nr_rescued, "tasks taken back from user space on takeover") \
-  X(starved, nr_starved, "BPF: run because they had waited a second (policy bound)")
+  X(starved, nr_starved, "BPF: run because they had waited a second (policy bound)") \
+  X(order_dispatches, nr_order_dispatches, "wakeups dispatched by the policy's standing orders") \
+  X(order_preempts, nr_order_preempts, "of which preempted a CPU running a later deadline") \
+  X(orders_set, nr_orders_set, "standing orders installed") \
+  X(orders_void, nr_orders_void, "standing orders found stale or spent at a wakeup") \
+  X(order_stale, nr_order_stale, "order-only records dropped as stale")
 
 // The BPF half (summed over CPUs). See struct qosland_bpf_stats.
 struct BpfStats {
@@ -69,6 +74,8 @@ struct LoopStats {
   uint64_t dropped_exited = 0;  // picked after it exited: not sent
   uint64_t classes_set = 0;     // QoS classes learnt from ClassHints
   uint64_t fallback_stale = 0;  // records and decisions dropped: BPF took those tasks over
+  uint64_t ordered = 0;         // records of wakeups a standing order dispatched
+  uint64_t orders_sent = 0;     // order-only records sent (renewals, changes, withdrawals)
 };
 
 struct StatusSnapshot {
@@ -79,12 +86,13 @@ struct StatusSnapshot {
   BpfStats interval;         // the counters' change since the previous line
 };
 
-// Share of the workload's dispatches decided in user space, in [0, 1]
+// Share of the workload's dispatches that carry a decision of the policy,
+// made at once (user_dispatches) or ahead (order_dispatches), in [0, 1]
 // (0 when nothing was dispatched).
 double UserShare(const BpfStats& s);
 
 // One line of key=value pairs, for people and for scripts, e.g.
-// "t=3.0 runnable=18 queued=2 user=1200 bpf=40 idle=3 idle_prev=2 idle_core=1
+// "t=3.0 runnable=18 queued=2 user=1200 ordered=300 bpf=40 idle=3 idle_prev=2 idle_core=1
 //  idle_any=0 kthread=37 congested=0 self=310 self_moved=2 lazy=120
 //  nudge=1 stale=0 preempt=3 faults=0
 //  user_share=96.8% delay_p99_us=2048". Totals are

@@ -36,6 +36,13 @@ struct TaskEntry {
   bool indexed = false;   // pid lookups lead here
   bool queued = false;    // the policy holds it (OnRunnable'd, not yet picked)
   bool exited = false;    // gone; release the slot when the policy lets go
+  // Standing orders (policy/policy.h): the kernel side may hold one for it
+  // (the latest decision or order sent carried one), a withdrawal waits to
+  // be sent, and orders answering records up to this generation are not
+  // sent (its class changed after them).
+  bool has_order = false;
+  bool withdraw_pending = false;
+  uint64_t no_orders_through_gen = 0;
 };
 
 class TaskTable {

@@ -27,6 +27,9 @@ struct QueuedTask {
   uint32_t weight = 100;
   uint32_t nr_cpus_allowed = 0;
   bool wakeup = false;
+  // A wakeup the kernel side already dispatched by the task's standing
+  // order (DispatchDecision::order): no decision is wanted.
+  bool ordered = false;
   // Signals, smoothed in BPF (see struct qosland_queued).
   uint64_t avg_runtime_ns = 0;
   uint64_t slept_ns = 0;
@@ -43,8 +46,25 @@ struct QueuedTask {
   std::optional<uint16_t> uclamp_max = {};  // requested; nullopt: a kernel without uclamp
 };
 
+// A standing order for a task's next wakeups (bpf/qosland_wire.h,
+// "Standing orders"): the kernel side queues a wakeup that finds no idle
+// CPU at once, with the deadline K + offset_ns on its clock K.
+struct StandingOrder {
+  bool active = false;      // false: no order (with kOrderOnly: withdraw it)
+  int32_t cpu = -1;         // -1: any CPU
+  int64_t offset_ns = 0;
+  uint64_t slice_ns = 0;    // 0: the default slice
+  uint32_t wakeups = 0;     // 1..QOSLAND_ORDER_MAX_WAKEUPS
+  uint32_t runtime_us = 0;  // CPU time it covers, 1..QOSLAND_ORDER_MAX_RUNTIME_US
+};
+
 // A decision for the kernel side.
 struct DispatchDecision {
+  enum class Kind : uint8_t {
+    kDispatch,   // run the waiting task; its order (or none) replaces the old
+    kOrderOnly,  // only set (order.active) or withdraw the task's order
+  };
+  Kind kind = Kind::kDispatch;
   int32_t pid = 0;
   int32_t cpu = -1;  // -1: any CPU
   uint64_t cookie = 0;
@@ -54,6 +74,10 @@ struct DispatchDecision {
   // Read this task's next wakeup at once, even if unrooted (see
   // policy::Decision::urgent).
   bool urgent = false;
+  // Where the decision starts in the policy's virtual time: the kernel
+  // clock for orders follows the starts of decisions that run.
+  uint64_t start = 0;
+  StandingOrder order = {};
 };
 
 class QueuedSink {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <tuple>
 
+#include "bpf/qosland_orders.h"
 #include "bpf/qosland_signals.h"
 #include "bpf/qosland_wire.h"
 
@@ -30,14 +31,20 @@ static_assert(offsetof(qosland_queued, block_freq_hz) == 84);
 static_assert(offsetof(qosland_queued, waker_pid) == 88);
 static_assert(offsetof(qosland_queued, nr_runnable) == 92);
 static_assert(offsetof(qosland_queued, rooted) == 96);
-static_assert(sizeof(qosland_dispatch) == 48);
+static_assert(sizeof(qosland_dispatch) == 80);
 static_assert(offsetof(qosland_dispatch, cpu) == 4);
 static_assert(offsetof(qosland_dispatch, cookie) == 8);
 static_assert(offsetof(qosland_dispatch, gen) == 16);
 static_assert(offsetof(qosland_dispatch, slice_ns) == 24);
 static_assert(offsetof(qosland_dispatch, vtime) == 32);
 static_assert(offsetof(qosland_dispatch, flags) == 40);
-static_assert(sizeof(qosland_bpf_stats) == (23 + QOSLAND_DELAY_BUCKETS) * 8);
+static_assert(offsetof(qosland_dispatch, order_cpu) == 44);
+static_assert(offsetof(qosland_dispatch, start) == 48);
+static_assert(offsetof(qosland_dispatch, order_offset) == 56);
+static_assert(offsetof(qosland_dispatch, order_slice_ns) == 64);
+static_assert(offsetof(qosland_dispatch, order_wakeups) == 72);
+static_assert(offsetof(qosland_dispatch, order_runtime_us) == 76);
+static_assert(sizeof(qosland_bpf_stats) == (28 + QOSLAND_DELAY_BUCKETS) * 8);
 static_assert(QOSLAND_DELAY_BUCKETS == std::tuple_size_v<decltype(BpfStats::decision_delay_hist)>);
 
 namespace {
@@ -75,6 +82,7 @@ bool DecodeQueued(std::span<const std::byte> record, QueuedTask* out) {
   t.weight = QOSLAND_FIELD(r, weight);
   t.nr_cpus_allowed = QOSLAND_FIELD(r, nr_cpus_allowed);
   t.wakeup = (flags & QOSLAND_QF_WAKEUP) != 0;
+  t.ordered = (flags & QOSLAND_QF_ORDERED) != 0;
   t.sched_policy = static_cast<uint8_t>(flags >> QOSLAND_QF_POLICY_SHIFT);
   t.nice = static_cast<int8_t>(static_cast<uint8_t>(flags >> QOSLAND_QF_NICE_SHIFT));
   if (const uint32_t u = (flags >> QOSLAND_QF_UCLAMP_SHIFT) & 0xff; u != 0) {
@@ -107,8 +115,15 @@ void EncodeDispatch(const DispatchDecision& d, qosland_dispatch* out) {
   out->gen = d.gen;
   out->slice_ns = d.slice_ns;
   out->vtime = d.vtime;
-  out->flags = d.urgent ? QOSLAND_DF_URGENT : 0;
-  out->pad0 = 0;
+  const bool order = d.order.active && d.order.wakeups > 0 && d.order.runtime_us > 0;
+  out->flags = (d.urgent ? QOSLAND_DF_URGENT : 0) | (order ? QOSLAND_DF_ORDER : 0) |
+               (d.kind == DispatchDecision::Kind::kOrderOnly ? QOSLAND_DF_ORDER_ONLY : 0);
+  out->start = d.start;
+  out->order_cpu = order && d.order.cpu >= 0 ? d.order.cpu : QOSLAND_CPU_ANY;
+  out->order_offset = order ? d.order.offset_ns : 0;
+  out->order_slice_ns = order ? d.order.slice_ns : 0;
+  out->order_wakeups = order ? qosland_order_wakeups(d.order.wakeups) : 0;
+  out->order_runtime_us = order ? std::min<uint32_t>(d.order.runtime_us, QOSLAND_ORDER_MAX_RUNTIME_US) : 0;
 }
 
 BpfStats SumBpfStats(std::span<const qosland_bpf_stats> per_cpu) {

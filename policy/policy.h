@@ -13,11 +13,29 @@
 //               soon, so a policy may hold tasks back on purpose);
 //   OnTaskExit  the slot is free again; never called for a task the policy
 //               still holds (the caller waits until PickNext releases it).
+//   PickOrder   standing orders to set or withdraw now, apart from decisions
+//               (optional; see "Standing orders" below).
 // Calls come from one thread; no method may block or allocate after
 // construction (preallocate from PolicyConfig::max_tasks).
 //
 // Who picks the CPU: BPF, on the wakeup path (an idle CPU, kernel threads, the
 // scheduler itself). A policy orders everything else and may name a CPU.
+//
+// Standing orders: a policy may decide a task's next wakeups ahead. With a
+// decision (Decision::order), or alone (PickOrder), it leaves an order: the
+// kernel side then queues a wakeup that finds no idle CPU at once, at the
+// deadline clock() + offset_ns, where clock() is the largest
+// Decision::start among decisions that have begun to run, as the kernel
+// saw them. The wakeup still comes to OnRunnable, with ordered = true: the
+// task is already queued, so the policy updates its accounting and may give
+// a new order, but PickNext must not return it for that event. An order
+// lasts for `wakeups` wakeups and `runtime_us` of CPU time (each capped by
+// the kernel side: 8 and 50 ms), and is void after exec, a change of nice,
+// scheduling policy, affinity, name, cgroup or class, and while the kernel
+// side schedules alone. Each decision replaces the task's order (none:
+// withdrawn). A policy that gives none behaves as before.
+//   Decision d{.slot = s, .vtime = start + budget, .start = start,
+//              .order = {.active = true, .offset_ns = budget - credit, .wakeups = 8, .runtime_us = 50000}};
 //
 // Example:
 //   VruntimePolicy p(PolicyConfig{.nr_cpus = 2, .max_tasks = 1024});
@@ -65,6 +83,10 @@ struct Runnable {
   uint32_t weight = kDefaultWeight;
   int32_t prev_cpu = -1;    // CPU it last ran on
   bool wakeup = false;      // true: woke up; false: preempted or slice expired
+  // A wakeup the kernel side already queued by the task's standing order:
+  // update the accounting, perhaps give a new order (PickOrder), but do not
+  // pick the task for it.
+  bool ordered = false;
   QosClass qos = QosClass::kDefault;
 
   // Behaviour, smoothed over recent events by the kernel side:
@@ -82,6 +104,22 @@ struct Runnable {
   double rooted = 1.0;
 };
 
+// A standing order for a task's next wakeups (see the top of the file).
+struct StandingOrder {
+  bool active = false;      // false: none (withdraws the task's order)
+  int32_t cpu = kAnyCpu;    // a CPU, or kAnyCpu
+  int64_t offset_ns = 0;    // deadline = the kernel side's clock + offset
+  uint64_t slice_ns = 0;    // 0: the scheduler's default slice
+  uint32_t wakeups = 0;     // wakeups it may dispatch (the kernel caps it at 8)
+  uint32_t runtime_us = 0;  // CPU time it covers (the kernel caps it at 50 ms)
+};
+
+// An order to set or withdraw apart from a decision (Policy::PickOrder).
+struct OrderUpdate {
+  TaskSlot slot = 0;
+  StandingOrder order = {};  // order.active = false: withdraw
+};
+
 struct Decision {
   TaskSlot slot = 0;
   int32_t cpu = kAnyCpu;  // a CPU, or kAnyCpu
@@ -97,6 +135,12 @@ struct Decision {
   // to one slice, and never past the start of a task that takes whole
   // slices. Holds until the task's next decision.
   bool urgent = false;
+  // Where this decision starts in the policy's virtual time (<= vtime).
+  // The kernel side's clock for standing orders follows the starts of the
+  // decisions that run; 0 moves it not.
+  uint64_t start = 0;
+  // Replaces the task's standing order (inactive: none).
+  StandingOrder order = {};
 };
 
 class Policy {
@@ -108,6 +152,9 @@ class Policy {
   virtual void OnTaskExit(TaskSlot slot) = 0;
   virtual void OnRunnable(const Runnable& event) = 0;
   virtual bool PickNext(Decision* out) = 0;
+  // Orders to set or withdraw apart from decisions, one per call; false
+  // when none is left. Called after PickNext, like it, until false.
+  virtual bool PickOrder(OrderUpdate* /*out*/) { return false; }
   // Tasks the policy holds (OnRunnable'd and not yet picked).
   virtual uint32_t nr_queued() const = 0;
 };

@@ -117,9 +117,63 @@ TEST(WireCodecTest, EncodesUrgency) {
   std::memset(&out, 0xff, sizeof(out));
   EncodeDispatch({.pid = 5, .urgent = true}, &out);
   EXPECT_EQ(out.flags, QOSLAND_DF_URGENT);
-  EXPECT_EQ(out.pad0, 0u);
+  // Without an order, every order field goes out as "none".
+  EXPECT_EQ(out.order_cpu, QOSLAND_CPU_ANY);
+  EXPECT_EQ(out.order_offset, 0);
+  EXPECT_EQ(out.order_slice_ns, 0u);
+  EXPECT_EQ(out.order_wakeups, 0u);
+  EXPECT_EQ(out.order_runtime_us, 0u);
+  EXPECT_EQ(out.start, 0u);
   EncodeDispatch({.pid = 5, .urgent = false}, &out);
   EXPECT_EQ(out.flags, 0u);
+}
+
+// Checks that a decision's standing order reaches BPF within the kernel
+// side's caps, with its start (the kernel clock's input).
+TEST(WireCodecTest, EncodesAStandingOrderWithinTheCaps) {
+  qosland_dispatch out{};
+  EncodeDispatch({.pid = 5, .vtime = 900, .start = 700,
+                  .order = {.active = true, .cpu = 1, .offset_ns = -2500, .slice_ns = 3000,
+                            .wakeups = 100, .runtime_us = 1'000'000}},
+                 &out);
+  EXPECT_EQ(out.flags, QOSLAND_DF_ORDER);
+  EXPECT_EQ(out.start, 700u);
+  EXPECT_EQ(out.order_cpu, 1);
+  EXPECT_EQ(out.order_offset, -2500);
+  EXPECT_EQ(out.order_slice_ns, 3000u);
+  EXPECT_EQ(out.order_wakeups, QOSLAND_ORDER_MAX_WAKEUPS);
+  EXPECT_EQ(out.order_runtime_us, QOSLAND_ORDER_MAX_RUNTIME_US);
+}
+
+// Checks that an order-only record says so, and that a withdrawal (no
+// active order) carries no order: BPF then drops the task's order.
+TEST(WireCodecTest, EncodesOrderOnlyRecords) {
+  qosland_dispatch out{};
+  EncodeDispatch({.kind = DispatchDecision::Kind::kOrderOnly, .pid = 5,
+                  .order = {.active = true, .wakeups = 8, .runtime_us = 50'000}},
+                 &out);
+  EXPECT_EQ(out.flags, QOSLAND_DF_ORDER | QOSLAND_DF_ORDER_ONLY);
+  EncodeDispatch({.kind = DispatchDecision::Kind::kOrderOnly, .pid = 5}, &out);
+  EXPECT_EQ(out.flags, QOSLAND_DF_ORDER_ONLY);
+  // An order of no wakeups is none.
+  EncodeDispatch({.kind = DispatchDecision::Kind::kOrderOnly, .pid = 5,
+                  .order = {.active = true, .wakeups = 0, .runtime_us = 50'000}},
+                 &out);
+  EXPECT_EQ(out.flags, QOSLAND_DF_ORDER_ONLY);
+}
+
+// Checks that a record of a wakeup an order dispatched says so.
+TEST(WireCodecTest, DecodesAnOrderedWakeup) {
+  qosland_queued w{};
+  w.pid = 3;
+  w.kind = QOSLAND_REC_QUEUED;
+  w.flags = QOSLAND_QF_WAKEUP | QOSLAND_QF_ORDERED;
+  const auto t = DecodeQueued(Bytes(w));
+  ASSERT_TRUE(t.has_value());
+  EXPECT_TRUE(t->wakeup);
+  EXPECT_TRUE(t->ordered);
+  w.flags = QOSLAND_QF_WAKEUP;
+  EXPECT_FALSE(DecodeQueued(Bytes(w))->ordered);
 }
 
 // Checks that per-CPU counters and gauges add up (gauges may be negative per CPU).

@@ -59,8 +59,10 @@ def num(d, key, default=-1.0):
 
 
 def user_share_between(before, after):
-    """Share of dispatches decided in user space between two stats lines."""
-    du = num(after, "user", 0) - num(before, "user", 0)
+    """Share of dispatches that carry the policy's decision (made at once in
+    user space, or ahead as a standing order) between two stats lines."""
+    du = (num(after, "user", 0) - num(before, "user", 0)
+          + num(after, "ordered", 0) - num(before, "ordered", 0))
     db = num(after, "bpf", 0) - num(before, "bpf", 0)
     total = du + db
     return (du / total if total > 0 else 0.0), du, db
