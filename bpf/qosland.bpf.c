@@ -211,6 +211,7 @@ struct task_ctx {
 	u32 ord_ident;    /* the identity it is bound to */
 	u64 ord_epoch;
 	s64 ord_offset;
+	u64 ord_floor;
 	u64 ord_slice_ns;
 	s64 ord_runtime_left; /* ns of CPU it may still cover */
 };
@@ -936,7 +937,7 @@ static bool order_usable(struct task_ctx *tctx, u32 ident)
  */
 static void apply_order(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
-	u64 vtime = qosland_order_vtime(order_clock, tctx->ord_offset);
+	u64 vtime = qosland_order_vtime(order_clock, tctx->ord_offset, tctx->ord_floor);
 	u64 slice = tctx->ord_slice_ns ?: default_slice_ns;
 	s32 here = bpf_get_smp_processor_id(), target, ocpu = tctx->ord_cpu;
 	u64 dsq = SHARED_DSQ, *cur;
@@ -1162,6 +1163,7 @@ static void install_order(struct task_ctx *tctx, const struct qosland_dispatch *
 	tctx->ord_wakeups = n;
 	tctx->ord_runtime_left = (s64)qosland_order_runtime_ns(d->order_runtime_us);
 	tctx->ord_offset = d->order_offset;
+	tctx->ord_floor = d->order_floor;
 	tctx->ord_slice_ns = d->order_slice_ns;
 	tctx->ord_ident = tctx->rec_ident;
 	tctx->ord_epoch = order_epoch;

@@ -21,14 +21,17 @@ static inline __u64 qosland_clock_advance(__u64 clock, __u64 start)
 	return start > clock ? start : clock;
 }
 
-/* An order's key at a wakeup: max(0, K + offset), without wrapping. */
-static inline __u64 qosland_order_vtime(__u64 clock, __s64 offset)
+/* An order's key at a wakeup: max(0, K + offset, floor), without wrapping. */
+static inline __u64 qosland_order_vtime(__u64 clock, __s64 offset, __u64 floor)
 {
 	__u64 back = 0 - (__u64)offset;  /* |offset| for a negative one, in unsigned math */
+	__u64 v;
 
 	if (offset >= 0)
-		return clock + (__u64)offset < clock ? ~0ULL : clock + (__u64)offset;
-	return back >= clock ? 0 : clock - back;
+		v = clock + (__u64)offset < clock ? ~0ULL : clock + (__u64)offset;
+	else
+		v = back >= clock ? 0 : clock - back;
+	return v > floor ? v : floor;
 }
 
 /* An order's life as user space asked, within the caps; 0 wakeups means

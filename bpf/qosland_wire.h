@@ -79,7 +79,7 @@ struct qosland_queued {
 };
 
 /*
- * User -> kernel, through the BPF_MAP_TYPE_USER_RINGBUF "dispatched". 80 bytes.
+ * User -> kernel, through the BPF_MAP_TYPE_USER_RINGBUF "dispatched". 88 bytes.
  * Drained by ops.dispatch. Two kinds, by flags:
  *   - a decision (no QOSLAND_DF_ORDER_ONLY) for a task that waits: stale
  *     decisions (generation or cookie mismatch, task gone, task no longer
@@ -106,6 +106,7 @@ struct qosland_dispatch {
 	__u32 order_wakeups;  /* standing order: wakeups it may dispatch, 1..QOSLAND_ORDER_MAX_WAKEUPS */
 	__u32 order_runtime_us; /* standing order: CPU time (us) the task may use
 	                           under it, 1..QOSLAND_ORDER_MAX_RUNTIME_US */
+	__u64 order_floor;    /* standing order: its deadline is never earlier than this */
 };
 
 /* qosland_dispatch.flags */
@@ -127,9 +128,10 @@ struct qosland_dispatch {
  * deadline as an offset from the kernel clock. A wakeup that finds no idle
  * CPU and a valid order is inserted at once, with
  *
- *     vtime = max(0, K + order_offset)
+ *     vtime = max(0, K + order_offset, order_floor)
  *
- * where K, the kernel clock, is the largest `start` of the decisions that
+ * (the floor: a task that used more CPU than the clock moved on keeps the
+ * later deadline its own virtual runtime gives it),  * where K, the kernel clock, is the largest `start` of the decisions that
  * have begun to run (ops.running), 0 before any: it never decreases, and it
  * is the policy's own clock as far as the kernel has seen it run (the qos
  * policy's vtime_now is the largest start it has learnt ran; K is never

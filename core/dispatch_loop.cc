@@ -39,7 +39,7 @@ bool DispatchLoop::SendOrHold(const DispatchDecision& d) {
 
 namespace {
 StandingOrder ToWire(const policy::StandingOrder& o) {
-  return {.active = o.active, .cpu = o.cpu, .offset_ns = o.offset_ns, .slice_ns = o.slice_ns,
+  return {.active = o.active, .cpu = o.cpu, .offset_ns = o.offset_ns, .floor_vtime = o.floor_vtime, .slice_ns = o.slice_ns,
           .wakeups = o.wakeups, .runtime_us = o.runtime_us};
 }
 }  // namespace

@@ -53,6 +53,7 @@ struct StandingOrder {
   bool active = false;      // false: no order (with kOrderOnly: withdraw it)
   int32_t cpu = -1;         // -1: any CPU
   int64_t offset_ns = 0;
+  uint64_t floor_vtime = 0; // the deadline is never earlier than this
   uint64_t slice_ns = 0;    // 0: the default slice
   uint32_t wakeups = 0;     // 1..QOSLAND_ORDER_MAX_WAKEUPS
   uint32_t runtime_us = 0;  // CPU time it covers, 1..QOSLAND_ORDER_MAX_RUNTIME_US

@@ -31,7 +31,8 @@ static_assert(offsetof(qosland_queued, block_freq_hz) == 84);
 static_assert(offsetof(qosland_queued, waker_pid) == 88);
 static_assert(offsetof(qosland_queued, nr_runnable) == 92);
 static_assert(offsetof(qosland_queued, rooted) == 96);
-static_assert(sizeof(qosland_dispatch) == 80);
+static_assert(sizeof(qosland_dispatch) == 88);
+static_assert(offsetof(qosland_dispatch, order_floor) == 80);
 static_assert(offsetof(qosland_dispatch, cpu) == 4);
 static_assert(offsetof(qosland_dispatch, cookie) == 8);
 static_assert(offsetof(qosland_dispatch, gen) == 16);
@@ -122,6 +123,7 @@ void EncodeDispatch(const DispatchDecision& d, qosland_dispatch* out) {
   out->order_cpu = order && d.order.cpu >= 0 ? d.order.cpu : QOSLAND_CPU_ANY;
   out->order_offset = order ? d.order.offset_ns : 0;
   out->order_slice_ns = order ? d.order.slice_ns : 0;
+  out->order_floor = order ? d.order.floor_vtime : 0;
   out->order_wakeups = order ? qosland_order_wakeups(d.order.wakeups) : 0;
   out->order_runtime_us = order ? std::min<uint32_t>(d.order.runtime_us, QOSLAND_ORDER_MAX_RUNTIME_US) : 0;
 }

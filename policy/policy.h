@@ -24,7 +24,7 @@
 // Standing orders: a policy may decide a task's next wakeups ahead. With a
 // decision (Decision::order), or alone (PickOrder), it leaves an order: the
 // kernel side then queues a wakeup that finds no idle CPU at once, at the
-// deadline clock() + offset_ns, where clock() is the largest
+// deadline max(clock() + offset_ns, floor_vtime), where clock() is the largest
 // Decision::start among decisions that have begun to run, as the kernel
 // saw them. The wakeup still comes to OnRunnable, with ordered = true: the
 // task is already queued, so the policy updates its accounting and may give
@@ -108,7 +108,8 @@ struct Runnable {
 struct StandingOrder {
   bool active = false;      // false: none (withdraws the task's order)
   int32_t cpu = kAnyCpu;    // a CPU, or kAnyCpu
-  int64_t offset_ns = 0;    // deadline = the kernel side's clock + offset
+  int64_t offset_ns = 0;    // deadline = max(the kernel side's clock + offset, floor_vtime)
+  uint64_t floor_vtime = 0;
   uint64_t slice_ns = 0;    // 0: the scheduler's default slice
   uint32_t wakeups = 0;     // wakeups it may dispatch (the kernel caps it at 8)
   uint32_t runtime_us = 0;  // CPU time it covers (the kernel caps it at 50 ms)

@@ -6,7 +6,9 @@
 
 namespace qosland::policy {
 QosPolicy::QosPolicy(const PolicyConfig& config)
-    : config_(config), tasks_(config.max_tasks), queue_(config.max_tasks) {}
+    : config_(config), tasks_(config.max_tasks), queue_(config.max_tasks) {
+  order_updates_.reserve(config.max_tasks);  // each slot at most once (update_pending)
+}
 
 double QosPolicy::OwnCriticality(uint32_t block_hz, uint32_t wake_hz, uint64_t avg_runtime_ns,
                                  uint64_t slice_ns) {
@@ -41,7 +43,10 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   const uint64_t w = std::clamp(e.weight, kMinWeight, kMaxWeight);
 
   // 2 (vtime_now). Its previous decision has run: its start is history now.
-  vtime_now_ = std::max(vtime_now_, t.start);
+  // Not a start an order queued: the kernel side's clock never saw it, and
+  // must not fall behind this one (8.).
+  if (t.start_decided) vtime_now_ = std::max(vtime_now_, t.start);
+  t.start_decided = !e.ordered;
   // 1. Virtual runtime, charged at the discount of the activation that ran.
   t.vruntime += static_cast<uint64_t>(static_cast<double>(e.runtime_ns * kDefaultWeight / w) / t.discount);
   // 2. Start, lag-capped on both sides; above by one turn of its own charge,
@@ -67,16 +72,67 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   t.discount = std::clamp(boost, 1.0 / kMaxDiscount, kMaxDiscount);
   // 7. Urgent.
   t.urgent = QosFactor(e.qos) > 1.0;
-
+  // 8. Standing order.
+  t.activation_ns = e.wakeup ? 0 : t.activation_ns + e.runtime_ns;
+  const auto next_charge = static_cast<uint64_t>(static_cast<double>(e.avg_runtime_ns * kDefaultWeight / w) / t.discount);
+  t.order = OrderAfter(e, t, budget, std::max(R, kWakeCredit), next_charge);
+  if (e.ordered) {
+    // Queued already, by its order: renew it, change it or withdraw it.
+    if ((t.order.active || t.has_order) && !t.update_pending) {
+      t.update_pending = true;
+      order_updates_.push_back(e.slot);
+    }
+    t.has_order = t.order.active;
+    return;
+  }
+  t.has_order = t.order.active;
   queue_.Push(t.start + budget, e.slot);
+}
+
+StandingOrder QosPolicy::OrderAfter(const Runnable& e, const TaskState& t, uint64_t budget,
+                                    double credit_slices, uint64_t next_charge) const {
+  const uint64_t S = config_.slice_ns;
+  const double qf = QosFactor(e.qos);
+  const bool rooted = e.rooted >= kRootedFull;
+  // It runs long without blocking, or never blocks at all.
+  const bool hog = e.avg_runtime_ns >= kOrderHogSlices * S || t.activation_ns >= kOrderHogSlices * S ||
+                   e.block_freq_hz == 0;
+  if (qf < 1.0 || hog || !(rooted || qf > 1.0 || t.effective_cri >= kOrderMinCri)) return {};
+  // Its next wakeup's start (2.): max(its vruntime then, the clock then -
+  // its credit), plus its budget (5.).
+  const auto credit = static_cast<int64_t>(static_cast<double>(S) * credit_slices);
+  return {.active = true,
+          .cpu = kAnyCpu,
+          .offset_ns = static_cast<int64_t>(budget) - credit,
+          // capped one turn ahead of the clock, as a start is (2.; charge is
+          // 1 for classes default and above)
+          .floor_vtime = std::min(t.vruntime + next_charge, vtime_now_ + S) + budget,
+          .slice_ns = S,
+          .wakeups = kOrderWakeups,
+          .runtime_us = kOrderRuntimeUs};
+}
+
+bool QosPolicy::PickOrder(OrderUpdate* out) {
+  while (order_updates_head_ < order_updates_.size()) {
+    const TaskSlot slot = order_updates_[order_updates_head_++];
+    TaskState& t = tasks_[slot];
+    if (!t.update_pending) continue;  // the task exited since
+    t.update_pending = false;
+    *out = OrderUpdate{.slot = slot, .order = t.order};
+    return true;
+  }
+  order_updates_.clear();
+  order_updates_head_ = 0;
+  return false;
 }
 
 bool QosPolicy::PickNext(Decision* out) {
   KeyQueue::Item e;
   if (!queue_.Pop(&e)) return false;
   // 6. Slice: S.
+  const TaskState& t = tasks_[e.slot];
   *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = config_.slice_ns, .vtime = e.key,
-                  .urgent = tasks_[e.slot].urgent};
+                  .urgent = t.urgent, .start = t.start, .order = t.order};
   return true;
 }
 

@@ -18,7 +18,7 @@
 //    makes the starvation bound below independent of what tasks do.
 //
 // 2. Start, with a lag cap on both sides. vtime_now = the largest start of
-//    a decision that has run (monotone; a task's next event says its previous
+//    a decision (not an order, 8.) that has run (monotone; a task's next event says its previous
 //    decision ran). Not of decisions merely made: qosland sends every decision
 //    at once, and a far-ahead start would drag everyone's clock forward before
 //    it even ran. start = clamp(vruntime, vtime_now - S * C,
@@ -109,6 +109,24 @@
 //    work, to hand wakeups over in batches; a task its user ranked above
 //    the rest is never held, whatever wakes it.
 //
+// 8. Standing orders (policy/policy.h). A task whose deadline puts it ahead
+//    of CPU-bound work anyway gets an order for its next wakeups with each
+//    decision, renewed at each wakeup the order dispatched: class default or
+//    above, and rooted (R = 1), latency-critical (effective criticality >=
+//    kOrderMinCri) or of a class above default; never utility or
+//    background, and never a task that runs like a hog (its activation, or
+//    its average one, reaches kOrderHogSlices slices): its order is then
+//    withdrawn. The order's deadline is the one a decision at its next
+//    wakeup would get, after an average activation's charge c:
+//    max(K - credit, vruntime + c) + budget, i.e. offset = budget - credit
+//    and floor = vruntime + c + budget,
+//    with the wakeup's credit and the budget of its latest class and
+//    criticality, on the kernel side's clock, which is never behind
+//    vtime_now (Decision::start = start). It lasts the kernel side's caps
+//    (8 wakeups, 50 ms of CPU). Ordered wakeups are charged like decided
+//    ones (1.), so the class shares and the bound below hold: an order's
+//    key lies within the same [V - S, V + D*S + B] as a decision's.
+//
 // Starvation bound. Every key lies in [V - S, V + D*S + B] (V = vtime_now,
 // D = kMaxDiscount, B = kMaxBudgetSlices * S), and V only grows. A waiting
 // task with key K is passed only by tasks with smaller keys. Each of those
@@ -143,6 +161,10 @@ class QosPolicy final : public Policy {
   static constexpr double kMaxDiscount = 4.0;
   static constexpr double kRootedFull = 0.5;
   static constexpr double kWakeCredit = 0.25;  // slices, for any wakeup (2.)
+  static constexpr double kOrderMinCri = 1.0;   // 8.
+  static constexpr uint64_t kOrderHogSlices = 2;
+  static constexpr uint32_t kOrderWakeups = 8;
+  static constexpr uint32_t kOrderRuntimeUs = 50'000;
 
   explicit QosPolicy(const PolicyConfig& config);
 
@@ -151,6 +173,7 @@ class QosPolicy final : public Policy {
   void OnTaskExit(TaskSlot slot) override;
   void OnRunnable(const Runnable& event) override;
   bool PickNext(Decision* out) override;
+  bool PickOrder(OrderUpdate* out) override;
   uint32_t nr_queued() const override { return queue_.size(); }
 
   // Introspection for tests and stats.
@@ -168,13 +191,25 @@ class QosPolicy final : public Policy {
     double effective_cri = 0;
     double discount = 1.0;  // of the activation whose CPU use comes next
     uint64_t start = 0;  // of its pending decision
+    bool start_decided = false;  // that start went out with a decision (not an order)
     bool urgent = false;  // 7.
+    uint64_t activation_ns = 0;  // CPU since it last woke, as far as events tell
+    StandingOrder order = {};    // 8.: what its next decision or update carries
+    bool has_order = false;      // the latest order it was given is active
+    bool update_pending = false; // in order_updates_
   };
+
+  // 8.: the order for a task's next wakeups after event e, or none.
+  // next_charge: what an average activation adds to its vruntime (1.).
+  StandingOrder OrderAfter(const Runnable& e, const TaskState& t, uint64_t budget, double credit_slices,
+                           uint64_t next_charge) const;
 
   PolicyConfig config_;
   std::vector<TaskState> tasks_;  // per slot
   KeyQueue queue_;                // by deadline
   uint64_t vtime_now_ = 0;
+  std::vector<TaskSlot> order_updates_;  // renewals and withdrawals, in order (8.)
+  size_t order_updates_head_ = 0;
 };
 
 }  // namespace qosland::policy

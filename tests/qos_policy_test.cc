@@ -335,5 +335,157 @@ TEST(QosPolicyTest, UserInitiatedBesideOneDefaultHogGetsTwice) {
   EXPECT_NEAR(static_cast<double>(t[1].cpu_ns) / static_cast<double>(t[0].cpu_ns), 2.0, 0.2);
 }
 
+// Standing orders (qos_policy.h, 8.).
+
+Runnable Rooted(Runnable e, QosClass qos = QosClass::kDefault) {
+  e.rooted = 1.0;
+  e.qos = qos;
+  return e;
+}
+Runnable Unrooted(Runnable e) {
+  e.rooted = 0.0;
+  return e;
+}
+
+// Checks who gets an order with its decision: a rooted frame thread of class
+// default or above does; a hog, a task of class utility or background, and
+// tasks that only wake each other (hackbench's) do not.
+TEST(QosPolicyTest, OrdersOnlyForTasksAheadOfHogsAnyway) {
+  QosPolicy p = Make(1, 8);
+  for (TaskSlot s = 0; s < 6; ++s) p.OnTaskNew({.slot = s});
+  p.OnRunnable(Rooted(ChainMember(0)));
+  p.OnRunnable(Rooted(ChainMember(1), QosClass::kUserInteractive));
+  p.OnRunnable(Rooted(ChainMember(2), QosClass::kUtility));
+  p.OnRunnable(Rooted(ChainMember(3), QosClass::kBackground));
+  p.OnRunnable(Unrooted(ChainMember(4)));
+  p.OnRunnable(Rooted(Hog(5)));
+  bool ordered[6] = {};
+  Decision d;
+  while (p.PickNext(&d)) {
+    ordered[d.slot] = d.order.active;
+    if (d.order.active) {
+      EXPECT_EQ(d.order.wakeups, QosPolicy::kOrderWakeups);
+      EXPECT_EQ(d.order.runtime_us, QosPolicy::kOrderRuntimeUs);
+      EXPECT_EQ(d.order.slice_ns, kSlice);
+    }
+  }
+  EXPECT_TRUE(ordered[0]);
+  EXPECT_TRUE(ordered[1]);
+  EXPECT_FALSE(ordered[2]) << "utility";
+  EXPECT_FALSE(ordered[3]) << "background";
+  EXPECT_FALSE(ordered[4]) << "unrooted";
+  EXPECT_FALSE(ordered[5]) << "hog";
+  // An unrooted task of a class above default is ordered: its user ranked it.
+  Runnable ui = Unrooted(ChainMember(4));
+  ui.qos = QosClass::kUserInitiated;
+  p.OnRunnable(ui);
+  ASSERT_TRUE(p.PickNext(&d));
+  EXPECT_TRUE(d.order.active);
+}
+
+// Checks that a wakeup an order queued is not picked again, and that the
+// policy renews the order for the next wakeups instead.
+TEST(QosPolicyTest, OrderedWakeupIsNotPickedButRenewed) {
+  QosPolicy p = Make(1, 4);
+  p.OnTaskNew({.slot = 0});
+  p.OnRunnable(Rooted(ChainMember(0)));
+  Decision d;
+  ASSERT_TRUE(p.PickNext(&d));
+  ASSERT_TRUE(d.order.active);
+  Runnable again = Rooted(ChainMember(0));
+  again.ordered = true;
+  again.now_ns = 16 * kMs;
+  p.OnRunnable(again);
+  EXPECT_EQ(p.nr_queued(), 0u);
+  EXPECT_FALSE(p.PickNext(&d));
+  OrderUpdate u;
+  ASSERT_TRUE(p.PickOrder(&u));
+  EXPECT_EQ(u.slot, 0u);
+  EXPECT_TRUE(u.order.active);
+  EXPECT_FALSE(p.PickOrder(&u)) << "one update per event";
+}
+
+// Checks that a task that turns into a hog loses its order: its next
+// decision carries none, and an ordered wakeup that then runs whole slices
+// leads to a withdrawal.
+TEST(QosPolicyTest, TaskThatTurnsIntoAHogLosesItsOrder) {
+  QosPolicy p = Make(1, 4);
+  p.OnTaskNew({.slot = 0});
+  Runnable wake = Rooted(ChainMember(0));
+  wake.ordered = true;
+  p.OnRunnable(wake);
+  OrderUpdate u;
+  ASSERT_TRUE(p.PickOrder(&u));
+  ASSERT_TRUE(u.order.active);
+  // It runs on, slice after slice, without blocking.
+  Decision d;
+  for (int i = 0; i < 2; ++i) {
+    Runnable turn = Rooted(ChainMember(0));
+    turn.wakeup = false;
+    turn.runtime_ns = kSlice;
+    p.OnRunnable(turn);
+    ASSERT_TRUE(p.PickNext(&d));
+  }
+  EXPECT_FALSE(d.order.active);
+  // Given an order again, it is withdrawn once its activation runs long.
+  p.OnRunnable(wake);
+  ASSERT_TRUE(p.PickOrder(&u));
+  Runnable hog = Rooted(ChainMember(0));
+  hog.avg_runtime_ns = 3 * kSlice;
+  hog.ordered = true;
+  p.OnRunnable(hog);
+  ASSERT_TRUE(p.PickOrder(&u));
+  EXPECT_FALSE(u.order.active);
+}
+
+// Checks the kernel clock's contract in the model of tests/policy_driver.h:
+// an order lands where the policy's own decision at that wakeup would, or
+// later (never ahead of work the policy queued with an earlier deadline
+// beyond what the offset says); and with orders the frame thread keeps its
+// bound among hogs while nearly all its wakeups go through orders.
+TEST(QosPolicyTest, OrdersLandNoEarlierThanTheDecisionWould) {
+  QosPolicy p = Make();
+  std::vector<SimTask> tasks(16, SimTask{});
+  tasks.push_back(SimTask{.period_ns = 16'666'667, .burst_ns = 2 * kMs});
+  PolicyDriver drv(p, tasks);
+  int checked = 0;
+  drv.on_order = [&](const Runnable& e, uint64_t key) {
+    QosPolicy decided = p;  // the same policy, deciding this wakeup itself
+    Runnable plain = e;
+    plain.ordered = false;
+    decided.OnRunnable(plain);
+    Decision d;
+    while (decided.PickNext(&d) && d.slot != e.slot) {
+    }
+    ASSERT_EQ(d.slot, e.slot);
+    // The kernel clock is never behind the policy's: the order is no
+    // earlier than the decision, and later only by the clock's lead.
+    EXPECT_GE(key, d.vtime) << "K=" << drv.clock() << " V=" << p.vtime_now();
+    // Once its lag is steady (behind the clock by its credit), later only
+    // by the kernel clock's lead over the policy's.
+    if (e.now_ns > 1'000 * kMs) {
+      EXPECT_LE(key - d.vtime, drv.clock() - std::min(drv.clock(), p.vtime_now()) + 1);
+    }
+    ++checked;
+  };
+  drv.RunUntil(10'000 * kMs);
+  const SimTask& frame = drv.tasks().back();
+  EXPECT_GT(checked, 500);
+  EXPECT_GT(frame.ordered, frame.runs * 9 / 10);
+  EXPECT_LT(frame.max_wait_ns, 16 * kMs) << "max wait " << frame.max_wait_ns / 1000 << " us";
+}
+
+// Checks that orders keep the class shares of the hogs and that a rooted
+// periodic task of class background never gets one.
+TEST(QosPolicyTest, BackgroundPeriodicTaskNeverOrdered) {
+  QosPolicy p = Make();
+  std::vector<SimTask> tasks(4, SimTask{});
+  tasks.push_back(SimTask{.qos = QosClass::kBackground, .period_ns = 10 * kMs, .burst_ns = kMs});
+  PolicyDriver drv(p, tasks);
+  drv.RunUntil(2'000 * kMs);
+  EXPECT_GT(drv.tasks().back().runs, 0u);
+  EXPECT_EQ(drv.tasks().back().ordered, 0u);
+}
+
 }  // namespace
 }  // namespace qosland::policy
