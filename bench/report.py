@@ -7,7 +7,15 @@ NAME labels a run (the kernel, e.g. 7.3). Writes OUT_DIR/bench.json (every
 figure), OUT_DIR/bench.md (per run: the figures, and each scheduler's as a
 ratio to the kernel's default scheduler in the same run) and, with gnuplot,
 OUT_DIR/frames-NAME.png (frame latency distributions under hogs). Prints the
-Markdown. Exit 1 if a run is missing or incomplete.
+Markdown. Exit 1 if a run is missing or incomplete (complete: every scheduler
+finished, with every part the run's setup line names: its hackbench rounds
+when hackbench ran, each of its shapes when the shapes part ran).
+
+A run with the shapes part (the shape matrix, bench.sh) gets a Shapes table:
+for each shape, the idle machine's frames and then each scheduler's under
+hogs, with the chain's own CPU share and the hogs' throughput, and ratios to
+the idle machine (frames) and to the default scheduler (hogs); bench.json has
+them under the run's "shapes": {shape: {"idle" or scheduler: {...}}}.
 """
 import json
 import os
@@ -29,12 +37,19 @@ LABELS = {
     "bpf": "qosland --force-fallback (BPF)",
 }
 
+# bench.sh's parts: the first five run by default, shapes on request.
+DEFAULT_PARTS = ("idle", "frames", "cyclic", "hackbench", "hogs")
+# Each shape's period in ms (frame_pipeline --shape), its deadline.
+SHAPE_PERIOD_MS = {"30hz": 33.3, "60hz": 16.7, "120hz": 8.3, "240hz": 4.2, "audio1333": 1.3, "audio5333": 5.3}
+
 
 def label(cfg):
-    """A config's row name: POLICY_nodefer, POLICY_deferUS and POLICY_holdUS
-    (bench.sh) name the option they set."""
-    m = re.fullmatch(r"(\w+?)_(nodefer|defer(\d+)|hold(\d+))", cfg)
+    """A config's row name: POLICY_nodefer, POLICY_noorders, POLICY_deferUS
+    and POLICY_holdUS (bench.sh) name the option they set."""
+    m = re.fullmatch(r"(\w+?)_(nodefer|noorders|defer(\d+)|hold(\d+))", cfg)
     if m and m.group(1) not in ("default", "bpf"):
+        if m.group(2) == "noorders":
+            return f"qosland {m.group(1)}, --no-standing-orders"
         if m.group(4) is not None:
             return f"qosland {m.group(1)}, --wakeup-hold-us {m.group(4)}"
         return f"qosland {m.group(1)}, --wakeup-defer-us {m.group(3) or 0}"
@@ -94,6 +109,112 @@ def figures(tagged, facts, cfg):
     return out
 
 
+def run_parts(setup):
+    """The parts a run ran, from its setup line (older logs: the default five)."""
+    parts = [p for p in setup.get("parts", "").split(",") if p]
+    return parts or list(DEFAULT_PARTS)
+
+
+def run_shapes(tagged, setup, configs):
+    """The shapes a run's shapes part ran: its setup line's, then any other
+    that has results (in the order they came)."""
+    shapes = [s for s in setup.get("shapes", "").split(",") if s] if "shapes" in run_parts(setup) else []
+    for tag in tagged:
+        for pre in [f"{c}_shape_" for c in configs] + ["default_shapeidle_"]:
+            if tag.startswith(pre) and tag.endswith("_frames") and len(tag) > len(pre) + len("_frames"):
+                shape = tag[len(pre):-len("_frames")]
+                if shape not in shapes:
+                    shapes.append(shape)
+    return shapes
+
+
+def shape_figures(tagged, facts, pre, cfg=None, part=None):
+    """One shape's figures under one scheduler (tags PRE_frames, PRE_hog), or
+    None when it has none; for qosland (cfg) also its CPU use and the share of
+    dispatches it decided in user space over the part (CFG_PART_*)."""
+    fr = tagged.get(f"{pre}_frames")
+    if fr is None:
+        return None
+    ticks, missed = num(fr, "ticks", 0), num(fr, "misses", 0)
+    cdf = tagged.get(f"{pre}_frames_cdf", {}).get("q_us", "")
+    out = {
+        "ticks": ticks, "missed": missed, "missed_pct": 100 * missed / ticks if ticks else None,
+        "p50_ms": num(fr, "p50_us", 0) / 1000, "p95_ms": num(fr, "p95_us", 0) / 1000,
+        "p99_ms": num(fr, "p99_us", 0) / 1000, "max_ms": num(fr, "max_us", 0) / 1000,
+        "chain_cpu_pct": num(fr, "cpu_pct", -1), "starved_threads": num(fr, "starved", 0),
+        "frames_rc": facts.get(f"{pre}_frames_rc"),
+        "latency_quantiles_us": [float(v) for v in cdf.strip(",").split(",") if v],
+    }
+    hog = tagged.get(f"{pre}_hog")
+    if hog is not None:
+        out["hog_iters_per_s"] = num(hog, "iters_per_sec", 0)
+        out["hog_rc"] = facts.get(f"{pre}_hog_rc")
+    if cfg and cfg != "default" and part:
+        g = lambda tag: tagged.get(f"{cfg}_{part}_{tag}", {})  # noqa: E731
+        out["qosland_cpu_pct"] = num(g("qosland"), "cpu_pct", -1)
+        share, du, db = user_share_between(g("stats_before"), g("stats_after"))
+        out["user_share"], out["user_dispatches"], out["bpf_dispatches"] = share, du, db
+    return out
+
+
+def shapes_of_run(tagged, facts, configs, shapes):
+    """{shape: {"idle": ..., cfg: ...}} for the schedulers that ran each
+    shape, the idle machine first, then the default scheduler, then the
+    others in the run's order; with the ratios to the idle machine (frames)
+    and to the default scheduler (hogs) in the same shape."""
+    order = (["default"] if "default" in configs else []) + [c for c in configs if c != "default"]
+    result = {}
+    for shape in shapes:
+        row = {}
+        idle = shape_figures(tagged, facts, f"default_shapeidle_{shape}")
+        if idle is not None:
+            row["idle"] = idle
+        for cfg in order:
+            f = shape_figures(tagged, facts, f"{cfg}_shape_{shape}", cfg, f"shape_{shape}")
+            if f is not None:
+                row[cfg] = f
+        d = row.get("default")
+        for key, f in row.items():
+            if key == "idle":
+                continue
+            f["missed_pct_minus_idle"] = (f["missed_pct"] - idle["missed_pct"]
+                                          if idle and f["missed_pct"] is not None and idle["missed_pct"] is not None
+                                          else None)
+            f["p99_over_idle"] = f["p99_ms"] / idle["p99_ms"] if idle and idle["p99_ms"] else None
+            f["hog_over_default"] = (f["hog_iters_per_s"] / d["hog_iters_per_s"]
+                                     if d and d.get("hog_iters_per_s") and "hog_iters_per_s" in f else None)
+        if row:
+            result[shape] = row
+    return result
+
+
+def shapes_table(setup, shapes):
+    """The Shapes table of one run (Markdown lines)."""
+    half = (int(setup.get("seconds", "0") or 0) + 1) // 2
+    lines = [f"Shapes: the frame pipeline in each shape (frame_pipeline --shape) for {half or '?'} s under "
+             f"{setup.get('hogs', '?')} hogs; the idle machine: the same shape alone, under the default scheduler. "
+             "Missed: frames that missed their period (the deadline), of the ticks; chain CPU: the frame "
+             "pipeline's own CPU time, % of one CPU. Missed - idle: in points of % of ticks; p99 / idle p99: "
+             "lower is better; hog / default: the hogs' throughput against the default scheduler's in the "
+             "same shape, higher is better.", ""]
+    head = ["shape", "scheduler", "frames missed (% of ticks)", "p50 ms", "p99 ms", "chain CPU %", "hog iter/s",
+            "missed - idle (% of ticks)", "p99 / idle p99", "hog / default"]
+    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    opt = lambda v, f: "-" if v is None else f.format(v)  # noqa: E731
+    for shape, row in shapes.items():
+        name = f"{shape} ({SHAPE_PERIOD_MS[shape]} ms)" if shape in SHAPE_PERIOD_MS else shape
+        for key, f in row.items():
+            who = "idle machine" if key == "idle" else label(key)
+            lines.append(
+                f"| {name} | {who} | {f['missed']:.0f} of {f['ticks']:.0f} ({opt(f['missed_pct'], '{:.1f}%')}) | "
+                f"{f['p50_ms']:.2f} | {f['p99_ms']:.2f} | {f['chain_cpu_pct']:.1f} | "
+                f"{opt(f.get('hog_iters_per_s'), '{:.0f}')} | "
+                f"{opt(f.get('missed_pct_minus_idle'), '{:+.1f}')} | {opt(f.get('p99_over_idle'), '{:.2f}')} | "
+                f"{'-' if key in ('idle', 'default') else opt(f.get('hog_over_default'), '{:.2f}')} |")
+            name = ""
+    return lines
+
+
 def ratio(a, b):
     return a / b if b else float("nan")
 
@@ -115,24 +236,41 @@ def fmt_ratio(r):
     return "n/a" if r != r else f"{r:.2f}"
 
 
-def table(name, setup, runs):
+def table(name, setup, runs, shapes=None):
+    """One run's Markdown: the parts' table, the ratios and the targets (with
+    "-" for a part the run did not run), then the Shapes table if it has one."""
     d = runs.get("default")
-    lines = [f"### {name}: {setup.get('nproc', '?')} CPUs, {setup.get('hogs', '?')} hogs, "
-             f"{setup.get('seconds', '?')} s frames runs, hackbench {setup.get('hackbench', '?')} "
-             f"(3 runs{' x ' + setup['rounds'] + ' rounds' if setup.get('rounds', '1') != '1' else ''})", ""]
-    head = ["scheduler", "frames missed under hogs (idle)", "frame p99 ms", "cyclictest p99 us",
-            "hackbench s", "hog iter/s", "qosland CPU % (hogs / frames)", "user-space share (hackbench / frames)"]
-    lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for cfg, f in runs.items():
-        if f is None:
-            lines.append(f"| {label(cfg)} | did not finish | | | | | | |")
-            continue
-        cpu = "" if cfg == "default" else f"{f['qosland_cpu_pct_hogs']:.1f} / {f['qosland_cpu_pct_frames']:.1f}"
-        share = "" if cfg == "default" else f"{100 * f['user_share_hackbench']:.0f}% / {100 * f['user_share_frames']:.0f}%"
-        lines.append(f"| {label(cfg)} | {f['frames_missed']:.0f} of {f['frames_ticks']:.0f} "
-                     f"({f['idle_missed']:.0f}) | {f['frames_p99_ms']:.1f} | {f['cyclictest_p99_us']:.0f} | "
-                     f"{f['hackbench_ms'] / 1000:.2f} | {f['hogs_iters_per_s']:.0f} | {cpu} | {share} |")
-    if d:
+    ran = set(run_parts(setup))
+    has = lambda *parts: any(p in ran for p in parts)  # noqa: E731
+    cell = lambda part, text: text if part in ran else "-"  # noqa: E731
+    title = [f"{setup.get('nproc', '?')} CPUs", f"{setup.get('hogs', '?')} hogs"]
+    if has("idle", "frames", "cyclic", "hogs") or not has(*DEFAULT_PARTS, "shapes"):
+        title.append(f"{setup.get('seconds', '?')} s frames runs")
+    if has("hackbench"):
+        title.append(f"hackbench {setup.get('hackbench', '?')} "
+                     f"(3 runs{' x ' + setup['rounds'] + ' rounds' if setup.get('rounds', '1') != '1' else ''})")
+    if sorted(ran) != sorted(DEFAULT_PARTS):
+        title.append("parts " + ", ".join(run_parts(setup)))
+    lines = [f"### {name}: {', '.join(title)}", ""]
+    if has(*DEFAULT_PARTS):
+        head = ["scheduler", "frames missed under hogs (idle)", "frame p99 ms", "cyclictest p99 us",
+                "hackbench s", "hog iter/s", "qosland CPU % (hogs / frames)", "user-space share (hackbench / frames)"]
+        lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for cfg, f in runs.items():
+            if f is None:
+                lines.append(f"| {label(cfg)} | did not finish | | | | | | |")
+                continue
+            cpu = "" if cfg == "default" else (f"{cell('hogs', format(f['qosland_cpu_pct_hogs'], '.1f'))} / "
+                                               f"{cell('frames', format(f['qosland_cpu_pct_frames'], '.1f'))}")
+            pct = lambda part: cell(part, f"{100 * f['user_share_' + part]:.0f}%")  # noqa: E731
+            share = "" if cfg == "default" else f"{pct('hackbench')} / {pct('frames')}"
+            missed = cell("frames", f"{f['frames_missed']:.0f} of {f['frames_ticks']:.0f}")
+            missed += f" ({f['idle_missed']:.0f})" if "idle" in ran else ""
+            lines.append(f"| {label(cfg)} | {missed} | {cell('frames', format(f['frames_p99_ms'], '.1f'))} | "
+                         f"{cell('cyclic', format(f['cyclictest_p99_us'], '.0f'))} | "
+                         f"{cell('hackbench', format(f['hackbench_ms'] / 1000, '.2f'))} | "
+                         f"{cell('hogs', format(f['hogs_iters_per_s'], '.0f'))} | {cpu} | {share} |")
+    if d and has("frames", "cyclic", "hackbench", "hogs"):
         lines += ["", "Ratios to the default scheduler in the same run (frames and cyclictest: lower is "
                   "better; throughput: higher is better):", ""]
         head = ["scheduler", "frames missed", "frame p99", "cyclictest p99", "hackbench throughput",
@@ -141,24 +279,34 @@ def table(name, setup, runs):
         for cfg, f in runs.items():
             if cfg == "default" or f is None:
                 continue
-            lines.append(f"| {label(cfg)} | {fmt_ratio(ratio(f['frames_missed'], d['frames_missed']))} | "
-                         f"{fmt_ratio(ratio(f['frames_p99_ms'], d['frames_p99_ms']))} | "
-                         f"{fmt_ratio(ratio(f['cyclictest_p99_us'], d['cyclictest_p99_us']))} | "
-                         f"{fmt_hackbench(f['hackbench_ratio_by_round'], f['hackbench_ratio'])} | "
-                         f"{fmt_ratio(ratio(f['hogs_iters_per_s'], d['hogs_iters_per_s']))} |")
+            lines.append(f"| {label(cfg)} | "
+                         f"{cell('frames', fmt_ratio(ratio(f['frames_missed'], d['frames_missed'])))} | "
+                         f"{cell('frames', fmt_ratio(ratio(f['frames_p99_ms'], d['frames_p99_ms'])))} | "
+                         f"{cell('cyclic', fmt_ratio(ratio(f['cyclictest_p99_us'], d['cyclictest_p99_us'])))} | "
+                         f"{cell('hackbench', fmt_hackbench(f['hackbench_ratio_by_round'], f['hackbench_ratio']))} | "
+                         f"{cell('hogs', fmt_ratio(ratio(f['hogs_iters_per_s'], d['hogs_iters_per_s'])))} |")
         q = runs.get("qos")
         if q:
-            hb = q["hackbench_ratio"]
-            lines += ["", "Targets (issue 6), qos policy:",
-                      f"- hackbench throughput >= 0.90 x default: {fmt_hackbench(q['hackbench_ratio_by_round'], hb)} "
-                      f"({'met' if hb >= 0.90 else 'NOT met'}), with {100 * q['user_share_hackbench']:.0f}% of "
-                      f"dispatches decided in user space ({q['user_dispatches_hackbench']:.0f} user, "
-                      f"{q['bpf_dispatches_hackbench']:.0f} BPF"
-                      + (f"; user-space decisions per round: "
-                         f"{', '.join('?' if n is None else f'{n:.0f}' for n in q['hackbench_round_user_dispatches'])})"
-                         if len(q["hackbench_round_user_dispatches"]) > 1 else ")"),
-                      f"- qosland's own CPU under 8 x nproc hogs <= 5% of one CPU: "
-                      f"{q['qosland_cpu_pct_hogs']:.1f}% ({'met' if 0 <= q['qosland_cpu_pct_hogs'] <= 5 else 'NOT met'})"]
+            lines += ["", "Targets (issue 6), qos policy:"]
+            if has("hackbench"):
+                hb = q["hackbench_ratio"]
+                lines.append(
+                    f"- hackbench throughput >= 0.90 x default: {fmt_hackbench(q['hackbench_ratio_by_round'], hb)} "
+                    f"({'met' if hb >= 0.90 else 'NOT met'}), with {100 * q['user_share_hackbench']:.0f}% of "
+                    f"dispatches decided in user space ({q['user_dispatches_hackbench']:.0f} user, "
+                    f"{q['bpf_dispatches_hackbench']:.0f} BPF"
+                    + (f"; user-space decisions per round: "
+                       f"{', '.join('?' if n is None else f'{n:.0f}' for n in q['hackbench_round_user_dispatches'])})"
+                       if len(q["hackbench_round_user_dispatches"]) > 1 else ")"))
+            if has("hogs"):
+                lines.append(f"- qosland's own CPU under 8 x nproc hogs <= 5% of one CPU: "
+                             f"{q['qosland_cpu_pct_hogs']:.1f}% "
+                             f"({'met' if 0 <= q['qosland_cpu_pct_hogs'] <= 5 else 'NOT met'})")
+            if not has("hackbench", "hogs"):
+                lines.pop()
+                lines.pop()
+    if shapes:
+        lines += ([] if lines[-1] == "" else [""]) + shapes_table(setup, shapes)
     return lines
 
 
@@ -216,17 +364,36 @@ def main():
                 if f and cfg != "default":
                     f["hackbench_ratio_by_round"], f["hackbench_ratio"] = hackbench_ratios(runs["default"], f)
         ok = ok and all(runs.values())
+        # What a finished scheduler must have depends on the parts that ran:
+        # its rounds of hackbench only with hackbench, its shapes (and the
+        # idle machine's, under the default scheduler) only with shapes.
+        parts = run_parts(setup)
         want = int(setup.get("rounds", "1") or 1)
         for cfg, f in runs.items():
-            if f and len(f["hackbench_round_ms"]) != want:
+            if f and "hackbench" in parts and len(f["hackbench_round_ms"]) != want:
                 print(f"report: {log}: {cfg} has {len(f['hackbench_round_ms'])} of {want} rounds of hackbench",
                       file=sys.stderr)
                 ok = False
+        shape_names = run_shapes(tagged, setup, configs)
+        shapes = shapes_of_run(tagged, facts, configs, shape_names)
+        if "shapes" in parts:
+            for shape in [s for s in setup.get("shapes", "").split(",") if s]:
+                missing = [c for c, f in runs.items() if f and c not in shapes.get(shape, {})]
+                if "default" in runs and runs["default"] and "idle" not in shapes.get(shape, {}):
+                    missing.append("the idle machine")
+                if missing:
+                    print(f"report: {log}: no results for shape {shape} from {', '.join(missing)}", file=sys.stderr)
+                    ok = False
         png = plot(out_dir, name, runs)
         result[name] = {"setup": {k: v for k, v in setup.items() if k != "_text"}, "schedulers": runs,
                         "plot": os.path.basename(png) if png else None}
-        md += table(name, setup, runs)
-        md += ["", f"![frame latency, {name}](frames-{name}.png)" if png else "(no plot: gnuplot missing)", ""]
+        if shapes:
+            result[name]["shapes"] = shapes
+        md += table(name, setup, runs, shapes)
+        if png or "frames" in parts:
+            md += ["", f"![frame latency, {name}](frames-{name}.png)" if png else "(no plot: gnuplot missing)", ""]
+        else:
+            md += [""]
     with open(os.path.join(out_dir, "bench.json"), "w") as out:
         json.dump(result, out, indent=1, sort_keys=True)
     with open(os.path.join(out_dir, "bench.md"), "w") as out:

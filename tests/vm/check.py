@@ -68,6 +68,17 @@ def user_share_between(before, after):
     return (du / total if total > 0 else 0.0), du, db
 
 
+def policy_share_between(before, after):
+    """Share of the workload's dispatches that carry the policy's decision,
+    made at once or ahead (a standing order), between two stats lines: of
+    everything but kernel threads (and the scheduler's own threads, which
+    the status line's bpf= never counts)."""
+    d = lambda k: num(after, k, 0) - num(before, k, 0)  # noqa: E731
+    policy = d("user") + d("ordered")
+    total = policy + d("bpf") - d("kthread")
+    return (policy / total if total > 0 else 0.0), d("ordered")
+
+
 def check_load(c, tagged, prefix, expect_progress=True):
     hog = tagged.get(f"{prefix}_hog")
     frames = tagged.get(f"{prefix}_frames")
@@ -507,7 +518,35 @@ def scenario_health(c, facts, tagged, lines):
     c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 ({facts.get('qosland_rc')})")
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "frames": scenario_frames,
+SHAPES = ("30hz", "60hz", "120hz", "240hz", "audio1333", "audio5333")
+
+
+def scenario_shapes(c, facts, tagged, lines):
+    """Issue 18's CI checks: what does not depend on the machine's speed."""
+    rows = []
+    for shape in SHAPES:
+        for pol in ("default", "qos"):
+            check_load(c, tagged, f"{pol}_{shape}")
+        d, q = tagged.get(f"default_{shape}_frames", {}), tagged.get(f"qos_{shape}_frames", {})
+        before, after = tagged.get(f"qos_{shape}_stats_before", {}), tagged.get(f"qos_{shape}_stats_after", {})
+        share, ordered = policy_share_between(before, after)
+        c.expect(ordered > 0, f"{shape}: standing orders dispatched wakeups under hogs ({ordered:.0f})")
+        c.expect(share >= 0.95, f"{shape}: the policy decided, at once or ahead, at least 95% of the workload's "
+                                f"dispatches ({100 * share:.1f}%; kernel threads aside)")
+        c.expect(num(q, "misses") < num(d, "misses"),
+                 f"{shape}: qos misses fewer frames than the default scheduler "
+                 f"({q.get('misses')} vs {d.get('misses')} of {d.get('ticks')})")
+        expect_no_fallback(c, after, q, f"{shape}")
+        hd, hq = tagged.get(f"default_{shape}_hog", {}), tagged.get(f"qos_{shape}_hog", {})
+        rows.append(f"{shape} misses {num(d, 'misses', 0):.0f} -> {num(q, 'misses', 0):.0f} of "
+                    f"{num(d, 'ticks', 0):.0f}, p99 ms {num(d, 'p99_us', 0) / 1000:.1f} -> "
+                    f"{num(q, 'p99_us', 0) / 1000:.1f}, ordered {ordered:.0f}, share {100 * share:.1f}%, hogs "
+                    f"{num(hq, 'iters_per_sec', 0) / max(num(hd, 'iters_per_sec', 1), 1):.2f}x")
+    c.expect(facts.get("qosland_rc") == "0", f"qosland exits 0 on SIGINT ({facts.get('qosland_rc')})")
+    print("  figures (default -> qos): " + "; ".join(rows))
+
+
+SCENARIOS = {"a": scenario_a, "shapes": scenario_shapes, "b": scenario_b, "c": scenario_c, "frames": scenario_frames,
              "partial": scenario_partial, "smt": scenario_smt, "hints": scenario_hints,
              "tags": scenario_tags, "stall": scenario_stall, "flood": scenario_flood,
              "restarts": scenario_restarts, "health": scenario_health}

@@ -1,28 +1,44 @@
 # Scenario bench: qosland against the kernel's default scheduler, side by
 # side in one boot (bench/scenarios.sh runs it and writes the tables and
-# plots). For each scheduler, in turn:
+# plots). For each scheduler, in turn, the parts (all but shapes by default):
 #   idle        the frame pipeline alone
 #   frames      the frame pipeline under 8 x nproc CPU hogs
 #   cyclic      cyclictest (no -p) under the same hogs
 #   hackbench   hackbench's fixed work: its time (median of 3 runs), so throughput compares
 #   hogs        8 x nproc hogs alone: their iterations per second
+#   shapes      the shape matrix: the frame pipeline in each of the shapes
+#               (frame_pipeline --shape: 30hz ... 240hz game chains, audio
+#               callbacks) under 8 x nproc hogs, half as long as frames, one
+#               shape after another; its frames and the hogs' throughput as
+#               CFG_shape_SHAPE_frames / CFG_shape_SHAPE_hog. Under the
+#               default scheduler each shape also runs on the idle machine
+#               first (default_shapeidle_SHAPE_frames), the baseline.
 # Schedulers: default (sched_ext off), each qosland policy, and qosland with
 # --force-fallback (BPF decides everything); on request also POLICY_nodefer
-# (--wakeup-defer-us 0: the scheduler preempts a waking task at once) and
-# POLICY_deferUS (--wakeup-defer-us US, e.g. qos_defer2000) and POLICY_holdUS
-# (--wakeup-hold-us US, e.g. qos_hold5000). For qosland, its own CPU time is
-# read during each part, and its status lines around each part (the share of
-# dispatches decided in user space).
+# (--wakeup-defer-us 0: the scheduler preempts a waking task at once),
+# POLICY_noorders (--no-standing-orders), POLICY_deferUS (--wakeup-defer-us
+# US, e.g. qos_defer2000) and POLICY_holdUS (--wakeup-hold-us US, e.g.
+# qos_hold5000). For qosland, its own CPU time is read during each part (each
+# shape is a part of its own, shape_SHAPE), and its status lines around each
+# part (the share of dispatches decided in user space).
 #
 # Knobs (kernel command line, or the environment on a host with sched_ext):
 #   qosland.bench_seconds=S   length of the frames part (default 20; the
 #                             others are half as long)
 #   qosland.bench_configs=a,b which schedulers (default: all of them)
+#   qosland.bench_parts=a,b   which parts, run in the order above whatever
+#                             the order given (default: idle, frames,
+#                             cyclic, hackbench, hogs)
+#   qosland.bench_shapes=a,b  the shapes of the shapes part (default: 30hz,
+#                             60hz, 120hz, 240hz, audio1333, audio5333)
 #   qosland.bench_rounds=R    hackbench again in R - 1 more rounds after
 #                             the parts, every scheduler in turn in each
 #                             (default 1): the ratio to the default
 #                             scheduler is then taken within each round,
-#                             from runs a minute apart rather than many
+#                             from runs a minute apart rather than many;
+#                             only when hackbench is among the parts
+# In the environment they are BENCH_SECONDS, BENCH_CONFIGS, BENCH_PARTS,
+# BENCH_SHAPES and BENCH_ROUNDS, lists separated by spaces.
 . "$(dirname "$0")/lib.sh"
 arg() { sed -n "s/.*qosland\.$1=\([^ ]*\).*/\1/p" /proc/cmdline 2>/dev/null; }
 S=${BENCH_SECONDS:-$(arg bench_seconds)}
@@ -30,12 +46,25 @@ S=${S:-20}
 HALF=$(( (S + 1) / 2 ))
 CONFIGS=${BENCH_CONFIGS:-$(arg bench_configs | tr , ' ')}
 CONFIGS=${CONFIGS:-default qos vruntime fifo fallback bpf}
+PARTS=${BENCH_PARTS:-$(arg bench_parts | tr , ' ')}
+PARTS=${PARTS:-idle frames cyclic hackbench hogs}
+SHAPES=${BENCH_SHAPES:-$(arg bench_shapes | tr , ' ')}
+SHAPES=${SHAPES:-30hz 60hz 120hz 240hz audio1333 audio5333}
 R=${BENCH_ROUNDS:-$(arg bench_rounds)}
 R=${R:-1}
+# has_part NAME: true if NAME is among the parts to run.
+has_part() {
+  case " $(echo $PARTS) " in *" $1 "*) return 0 ;; esac
+  return 1
+}
+for p in $PARTS; do
+  case "$p" in idle|frames|cyclic|hackbench|hogs|shapes) ;; *) say "unknown_part=$p" ;; esac
+done
+has_part hackbench || R=1  # the later rounds are hackbench's
 # hackbench: 4 groups of 10 senders and 10 receivers (80 tasks waking one
 # another), loops scaled with S so a short smoke run stays short.
 HB_LOOPS=$(( S * 10 ))
-say "setup: nproc=$NPROC hogs=$HOGS seconds=$S configs=$(echo $CONFIGS | tr ' ' ,) hackbench=-g4,-l$HB_LOOPS rounds=$R"
+say "setup: nproc=$NPROC hogs=$HOGS seconds=$S configs=$(echo $CONFIGS | tr ' ' ,) hackbench=-g4,-l$HB_LOOPS rounds=$R parts=$(echo $PARTS | tr ' ' ,) shapes=$(echo $SHAPES | tr ' ' ,)"
 
 # part NAME COMMAND...: runs one part; for qosland, its CPU use (% of one
 # CPU) and its status lines before and after.
@@ -92,6 +121,32 @@ p_hogs() {
   hog --threads "$HOGS" --seconds "$HALF" > /tmp/b.hog 2>&1
   say_file "${cfg}_alone" /tmp/b.hog
 }
+# p_shape SHAPE: the frame pipeline in that shape under 8 x nproc hogs, as
+# start_load and wait_load run the frames part (prefix CFG_shape_SHAPE).
+p_shape() {
+  pre="${cfg}_shape_$1"
+  hog --threads "$HOGS" --seconds "$HALF" > "/tmp/$pre.hog" 2>&1 &
+  HOG_PID=$!
+  frame_pipeline --shape "$1" --seconds "$HALF" --loops-per-ms "$LOOPS_PER_MS" > "/tmp/$pre.frames" 2>&1 &
+  FRAMES_PID=$!
+  wait_load "$pre"
+}
+# p_shape_idle SHAPE: the same shape on the idle machine (the baseline, under
+# the default scheduler only).
+p_shape_idle() {
+  pre="${cfg}_shapeidle_$1"
+  frame_pipeline --shape "$1" --seconds "$HALF" --loops-per-ms "$LOOPS_PER_MS" > "/tmp/$pre.frames" 2>&1
+  say "${pre}_frames_rc=$?"
+  say_file "$pre" "/tmp/$pre.frames"
+}
+# The shapes part: each shape a part of its own (for qosland, its CPU use
+# and status lines per shape); the idle baselines first.
+p_shapes() {
+  if [ "$cfg" = default ]; then
+    for shape in $SHAPES; do p_shape_idle "$shape"; done
+  fi
+  for shape in $SHAPES; do part "shape_$shape" p_shape "$shape"; done
+}
 
 # start_config CFG: starts qosland as CFG names it (none for default);
 # false if it did not come up.
@@ -101,6 +156,7 @@ start_config() {
     default) ;;
     bpf) QLOG=/tmp/bench.$1.log; start_qosland --force-fallback --stats-interval 1 ;;
     *_nodefer) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_nodefer}" --wakeup-defer-us 0 --stats-interval 1 ;;
+    *_noorders) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_noorders}" --no-standing-orders --stats-interval 1 ;;
     *_defer[0-9]*) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_defer*}" --wakeup-defer-us "${1##*_defer}" --stats-interval 1 ;;
     *_hold[0-9]*) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_hold*}" --wakeup-hold-us "${1##*_hold}" --stats-interval 1 ;;
     *) QLOG=/tmp/bench.$1.log; start_qosland --policy "$1" --stats-interval 1 ;;
@@ -124,11 +180,12 @@ for cfg in $CONFIGS; do
     say "${cfg}_failed=1"
     continue
   fi
-  part idle p_idle
-  part frames p_frames
-  part cyclic p_cyclic
-  part hackbench p_hackbench
-  part hogs p_hogs
+  has_part idle && part idle p_idle
+  has_part frames && part frames p_frames
+  has_part cyclic && part cyclic p_cyclic
+  has_part hackbench && part hackbench p_hackbench
+  has_part hogs && part hogs p_hogs
+  has_part shapes && p_shapes
   stop_config ""
   say "${cfg}_done=1"
 done
