@@ -28,9 +28,9 @@ uint64_t BpfStats::DecisionDelayQuantileUs(double q) const {
   return uint64_t{2} << (decision_delay_hist.size() - 1);
 }
 
-double UserShare(const BpfStats& s) {
+double PolicyShare(const BpfStats& s) {
   const uint64_t policy = s.user_dispatches + s.order_dispatches;
-  const uint64_t total = policy + s.bpf_dispatches();
+  const uint64_t total = policy + s.bpf_dispatches() - s.kthread_dispatches;
   return total == 0 ? 0.0 : static_cast<double>(policy) / static_cast<double>(total);
 }
 
@@ -42,7 +42,7 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 "idle_core=%llu idle_any=%llu kthread=%llu "
                 "congested=%llu self=%llu self_moved=%llu self_deferred=%llu lazy=%llu nudge=%llu stale=%llu preempt=%llu "
                 "fallback=%d fallback_ms=%llu fallback_enters=%llu fallback_bpf=%llu rescued=%llu starved=%llu "
-                "faults=%llu user_share=%.1f%% delay_p99_us=%llu",
+                "faults=%llu policy_share=%.1f%% delay_p99_us=%llu",
                 s.uptime_s, static_cast<long long>(s.bpf.runnable),
                 static_cast<long long>(s.bpf.queued),
                 static_cast<unsigned long long>(s.bpf.user_dispatches),
@@ -69,7 +69,7 @@ std::string FormatStatusLine(const StatusSnapshot& s) {
                 static_cast<unsigned long long>(s.bpf.fallback_dispatches),
                 static_cast<unsigned long long>(s.bpf.rescued),
                 static_cast<unsigned long long>(s.bpf.starved),
-                static_cast<unsigned long long>(s.page_faults), 100.0 * UserShare(s.bpf),
+                static_cast<unsigned long long>(s.page_faults), 100.0 * PolicyShare(s.bpf),
                 static_cast<unsigned long long>(s.interval.DecisionDelayQuantileUs(0.99)));
   return buf;
 }

@@ -88,14 +88,15 @@ struct StatusSnapshot {
 
 // Share of the workload's dispatches that carry a decision of the policy,
 // made at once (user_dispatches) or ahead (order_dispatches), in [0, 1]
-// (0 when nothing was dispatched).
-double UserShare(const BpfStats& s);
+// (0 when nothing was dispatched). Kernel threads and the scheduler's own
+// threads are not workload: BPF runs them, whatever the policy.
+double PolicyShare(const BpfStats& s);
 
 // One line of key=value pairs, for people and for scripts, e.g.
 // "t=3.0 runnable=18 queued=2 user=1200 ordered=300 bpf=40 idle=3 idle_prev=2 idle_core=1
 //  idle_any=0 kthread=37 congested=0 self=310 self_moved=2 lazy=120
 //  nudge=1 stale=0 preempt=3 faults=0
-//  user_share=96.8% delay_p99_us=2048". Totals are
+//  policy_share=96.8% delay_p99_us=2048". Totals are
 // since start; delay_p99_us (enqueue to decision applied, an upper bound at
 // power-of-two resolution) is over the last interval.
 std::string FormatStatusLine(const StatusSnapshot& s);

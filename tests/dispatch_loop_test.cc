@@ -405,5 +405,101 @@ TEST(DispatchLoopTest, NoStaleBurstAfterAFallback) {
   EXPECT_EQ(h.loop.stats().fallback_stale, 2u);
 }
 
+// Standing orders (policy/policy.h): a rooted frame thread's record, as
+// the kernel side sends it.
+QueuedTask FrameRec(int32_t pid, uint64_t cookie, uint64_t gen, bool ordered = false) {
+  QueuedTask t = Rec(pid, cookie, gen, 2'000'000);
+  t.avg_runtime_ns = 2'000'000;
+  t.wake_freq_hz = 120;
+  t.block_freq_hz = 60;
+  t.rooted = 1024;
+  t.ordered = ordered;
+  return t;
+}
+
+// Checks the round trip of an order through the loop: the decision carries
+// it with its start; a wakeup the order queued gets no decision, and the
+// renewal goes out alone, answering that wakeup's record.
+TEST(DispatchLoopTest, OrderedWakeupGetsARenewalNotADecision) {
+  FakeTransport transport;
+  policy::QosPolicy policy({.nr_cpus = 2, .max_tasks = 8, .slice_ns = 5'000'000});
+  TaskTable table(8);
+  DispatchLoop loop(transport, policy, table, {.max_batch = 16});
+  transport.Push(FrameRec(90, 9, 1));
+  loop.RunOnce(0);
+  auto sent = transport.TakeSent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].kind, DispatchDecision::Kind::kDispatch);
+  EXPECT_TRUE(sent[0].order.active);
+  EXPECT_LE(sent[0].start, sent[0].vtime);
+  transport.Push(FrameRec(90, 9, 2, /*ordered=*/true));
+  loop.RunOnce(0);
+  sent = transport.TakeSent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].kind, DispatchDecision::Kind::kOrderOnly);
+  EXPECT_TRUE(sent[0].order.active);
+  EXPECT_EQ(sent[0].gen, 2u);
+  EXPECT_EQ(sent[0].cookie, 9u);
+  EXPECT_EQ(loop.stats().ordered, 1u);
+  EXPECT_EQ(policy.nr_queued(), 0u);
+}
+
+// Checks --no-standing-orders: the same task's decisions carry no order,
+// and nothing goes out alone.
+TEST(DispatchLoopTest, NoStandingOrdersStripsThem) {
+  FakeTransport transport;
+  policy::QosPolicy policy({.nr_cpus = 2, .max_tasks = 8, .slice_ns = 5'000'000});
+  TaskTable table(8);
+  DispatchLoop loop(transport, policy, table, {.max_batch = 16, .standing_orders = false});
+  transport.Push(FrameRec(91, 9, 1));
+  loop.RunOnce(0);
+  auto sent = transport.TakeSent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_FALSE(sent[0].order.active);
+}
+
+// Checks that a class learnt after an order was given (a rule that says
+// background) withdraws the order, and that an order the policy still
+// gives from the record before it is not sent.
+TEST(DispatchLoopTest, ClassChangeWithdrawsTheOrder) {
+  FakeTransport transport;
+  policy::QosPolicy policy({.nr_cpus = 2, .max_tasks = 8, .slice_ns = 5'000'000});
+  TaskTable table(8);
+  OneClass hints;  // background, once asked about the task
+  DispatchLoop loop(transport, policy, table, {.max_batch = 16}, &hints);
+  transport.Push(FrameRec(92, 9, 1));
+  loop.RunOnce(0);  // the decision carries an order (the class is not known yet)
+  auto sent = transport.TakeSent();
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_TRUE(sent[0].order.active);
+  loop.RunOnce(0);  // the rule's class arrives
+  sent = transport.TakeSent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].kind, DispatchDecision::Kind::kOrderOnly);
+  EXPECT_FALSE(sent[0].order.active) << "a withdrawal";
+  // The task's next wakeup is background: no order any more.
+  transport.Push(FrameRec(92, 9, 2));
+  loop.RunOnce(0);
+  sent = transport.TakeSent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_FALSE(sent[0].order.active);
+}
+
+// Checks that the fifo and vruntime policies give no orders, so a
+// researcher sees what orders change.
+TEST(DispatchLoopTest, FifoAndVruntimeGiveNoOrders) {
+  FakeTransport t1, t2;
+  policy::FifoPolicy fifo({.nr_cpus = 2, .max_tasks = 8, .slice_ns = 5'000'000});
+  policy::VruntimePolicy vr({.nr_cpus = 2, .max_tasks = 8, .slice_ns = 5'000'000});
+  TaskTable tab1(8), tab2(8);
+  DispatchLoop l1(t1, fifo, tab1, {.max_batch = 16}), l2(t2, vr, tab2, {.max_batch = 16});
+  t1.Push(FrameRec(93, 9, 1));
+  t2.Push(FrameRec(93, 9, 1));
+  l1.RunOnce(0);
+  l2.RunOnce(0);
+  for (const auto& d : t1.TakeSent()) EXPECT_FALSE(d.order.active);
+  for (const auto& d : t2.TakeSent()) EXPECT_FALSE(d.order.active);
+}
+
 }  // namespace
 }  // namespace qosland::core

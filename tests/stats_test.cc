@@ -5,17 +5,19 @@
 namespace qosland::core {
 namespace {
 
-// Checks that the user-space share counts the workload's dispatches only
-// (the scheduler's own threads are not workload).
-TEST(StatsTest, UserShareIgnoresTheSchedulersOwnDispatches) {
+// Checks that the policy's share counts the workload's dispatches only
+// (neither kernel threads nor the scheduler's own threads are workload),
+// and counts wakeups its standing orders dispatched as its own.
+TEST(StatsTest, PolicyShareCountsOrdersAndOnlyTheWorkload) {
   BpfStats s;
-  s.user_dispatches = 90;
+  s.user_dispatches = 60;
+  s.order_dispatches = 30;
   s.idle_dispatches = 4;
-  s.kthread_dispatches = 5;
-  s.congested = 1;
+  s.kthread_dispatches = 500;
+  s.congested = 6;
   s.self_dispatches = 1000;
-  EXPECT_DOUBLE_EQ(UserShare(s), 0.9);
-  EXPECT_DOUBLE_EQ(UserShare(BpfStats{}), 0.0);
+  EXPECT_DOUBLE_EQ(PolicyShare(s), 0.9);
+  EXPECT_DOUBLE_EQ(PolicyShare(BpfStats{}), 0.0);
 }
 
 // Checks that the status line carries the figures the issue promises a user.
@@ -24,13 +26,15 @@ TEST(StatsTest, StatusLineShowsEveryFigure) {
   snap.bpf.runnable = 18;
   snap.bpf.queued = 2;
   snap.bpf.user_dispatches = 97;
-  snap.bpf.kthread_dispatches = 3;
+  snap.bpf.order_dispatches = 3;
+  snap.bpf.idle_dispatches = 3;
+  snap.bpf.kthread_dispatches = 7;
   snap.bpf.congested = 0;
   snap.bpf.stale = 4;
   snap.page_faults = 0;
   const std::string line = FormatStatusLine(snap);
-  for (const char* part : {"runnable=18", "queued=2", "user=97", "bpf=3", "congested=0", "stale=4",
-                           "faults=0", "user_share=97.0%"}) {
+  for (const char* part : {"runnable=18", "queued=2", "user=97", "ordered=3", "bpf=10", "congested=0",
+                           "stale=4", "faults=0", "policy_share=97.1%"}) {
     EXPECT_NE(line.find(part), std::string::npos) << part << " missing from: " << line;
   }
 }
