@@ -953,10 +953,17 @@ static void apply_order(struct task_struct *p, struct task_ctx *tctx, u64 enq_fl
 	tctx->start = 0;  /* an order moves no clock: only decisions do */
 	STAT_ADD(nr_order_dispatches, 1);
 
-	if (dsq != SHARED_DSQ)
+	if (dsq != SHARED_DSQ) {
 		target = dsq;
-	else
-		target = bpf_cpumask_test_cpu(here, p->cpus_ptr) ? here : scx_bpf_task_cpu(p);
+	} else if (bpf_cpumask_test_cpu(here, p->cpus_ptr)) {
+		target = here;
+	} else {
+		/* It may not run here: its own CPU's DSQ, as for a decision
+		 * (see the top of the file). */
+		target = scx_bpf_task_cpu(p);
+		if (target >= 0 && target < MAX_CPUS && bpf_cpumask_test_cpu(target, p->cpus_ptr))
+			dsq = target;
+	}
 	cur = cur_key_slot(target);
 	if (cur && *cur != KEY_USERSCHED && *cur > vtime) {
 		if (target == here && wakeup_defer_ns && rec_waker_is_current(enq_flags, tctx) &&

@@ -59,12 +59,13 @@ stats_line() {
 }
 nr_stats_lines() { grep -c '^stats:' "$QLOG"; }
 
-# start_load SECONDS PREFIX: 8 x nproc hogs and the frame pipeline, in the
-# background; results in /tmp/PREFIX.hog and /tmp/PREFIX.frames.
+# start_load SECONDS PREFIX [SHAPE]: 8 x nproc hogs and the frame pipeline
+# (60 Hz, or frame_pipeline's --shape SHAPE), in the background; results in
+# /tmp/PREFIX.hog and /tmp/PREFIX.frames.
 start_load() {
   hog --threads "$HOGS" --seconds "$1" > "/tmp/$2.hog" 2>&1 &
   HOG_PID=$!
-  frame_pipeline --seconds "$1" --loops-per-ms "$LOOPS_PER_MS" > "/tmp/$2.frames" 2>&1 &
+  frame_pipeline --seconds "$1" --loops-per-ms "$LOOPS_PER_MS" ${3:+--shape "$3"} > "/tmp/$2.frames" 2>&1 &
   FRAMES_PID=$!
 }
 # wait_pid PID SECONDS: waits for a background job; kill -9 after SECONDS
