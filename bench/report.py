@@ -44,15 +44,17 @@ SHAPE_PERIOD_MS = {"30hz": 33.3, "60hz": 16.7, "120hz": 8.3, "240hz": 4.2, "audi
 
 
 def label(cfg):
-    """A config's row name: POLICY_nodefer, POLICY_noorders, POLICY_deferUS
-    and POLICY_holdUS (bench.sh) name the option they set."""
-    m = re.fullmatch(r"(\w+?)_(nodefer|noorders|defer(\d+)|hold(\d+))", cfg)
+    """A config's row name: POLICY_nodefer, POLICY_noorders, POLICY_owN,
+    POLICY_deferUS and POLICY_holdUS (bench.sh) name the option they set."""
+    m = re.fullmatch(r"(\w+?)_(nodefer|noorders|ow(\d+)|defer(\d+)|hold(\d+))", cfg)
     if m and m.group(1) not in ("default", "bpf"):
         if m.group(2) == "noorders":
             return f"qosland {m.group(1)}, --no-standing-orders"
-        if m.group(4) is not None:
-            return f"qosland {m.group(1)}, --wakeup-hold-us {m.group(4)}"
-        return f"qosland {m.group(1)}, --wakeup-defer-us {m.group(3) or 0}"
+        if m.group(3) is not None:
+            return f"qosland {m.group(1)}, --order-wakeups {m.group(3)}"
+        if m.group(5) is not None:
+            return f"qosland {m.group(1)}, --wakeup-hold-us {m.group(5)}"
+        return f"qosland {m.group(1)}, --wakeup-defer-us {m.group(4) or 0}"
     return LABELS.get(cfg, cfg)
 
 

@@ -67,6 +67,7 @@ core::Result<std::unique_ptr<BpfScheduler>> BpfScheduler::Load(const BpfOptions&
   skel->rodata->wakeup_defer_ns = options.wakeup_defer_ns;
   skel->rodata->wakeup_hold_ns = options.wakeup_hold_ns;
   skel->rodata->standing_orders = options.standing_orders;
+  skel->rodata->order_max_wakeups = options.order_max_wakeups;
   constexpr size_t kMaxCpus = sizeof(skel->rodata->cpu_llc) / sizeof(skel->rodata->cpu_llc[0]);
   if (options.cpu_llc.size() > kMaxCpus) {
     return core::Status::Error("qosland supports at most " + std::to_string(kMaxCpus) + " CPUs");

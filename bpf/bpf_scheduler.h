@@ -55,6 +55,9 @@ struct BpfOptions {
   // Apply user space's standing orders (bpf/qosland_wire.h); false: none is
   // installed, every wakeup waits for a decision.
   bool standing_orders = true;
+  // The most wakeups one standing order may dispatch before the policy
+  // renews it (at most QOSLAND_ORDER_MAX_WAKEUPS).
+  uint32_t order_max_wakeups = 8;
 };
 
 struct ExitInfo {

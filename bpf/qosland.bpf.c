@@ -132,6 +132,9 @@ const volatile __u32 nr_llcs;
 const volatile __u64 queued_ring_half = (1 << 18) / 2;
 /* --no-standing-orders: no order is installed or applied. */
 const volatile bool standing_orders = true;
+/* --order-wakeups: the most wakeups one order may dispatch (at most
+ * QOSLAND_ORDER_MAX_WAKEUPS). */
+const volatile __u32 order_max_wakeups = 8;
 
 struct qosland_exit_info exit_info;
 /* Runnable tasks, all CPUs: one shared counter, read by every record (how
@@ -1160,6 +1163,9 @@ struct drain_ctx {
 static void install_order(struct task_ctx *tctx, const struct qosland_dispatch *d)
 {
 	u32 n = qosland_order_wakeups(d->order_wakeups);
+
+	if (n > order_max_wakeups)
+		n = order_max_wakeups;
 
 	if (!standing_orders || !(d->flags & QOSLAND_DF_ORDER) || !n || !d->order_runtime_us ||
 	    tctx->ord_epoch_seen != order_epoch || force_fallback || fallback_on) {

@@ -153,7 +153,9 @@ struct qosland_dispatch {
  * Sets only apply when they answer a record no older than the task's
  * latest identity change (gen), and never one newer than the latest.
  */
-#define QOSLAND_ORDER_MAX_WAKEUPS 8
+/* The kernel side may cap an order's wakeups lower (qosland
+ * --order-wakeups). */
+#define QOSLAND_ORDER_MAX_WAKEUPS 32
 #define QOSLAND_ORDER_MAX_RUNTIME_US 50000
 
 #define QOSLAND_DELAY_BUCKETS 24

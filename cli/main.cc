@@ -30,6 +30,7 @@
 
 #include "bpf/bpf_scheduler.h"
 #include "bpf/bpf_transport.h"
+#include "bpf/qosland_wire.h"
 #include "core/class_resolver.h"
 #include "core/class_service.h"
 #include "core/control.h"
@@ -85,6 +86,7 @@ struct RunOptions {
   std::optional<uint32_t> wakeup_hold_us;  // default: a slice
   bool force_fallback = false;
   bool no_standing_orders = false;
+  uint32_t order_wakeups = 8;
   std::string socket = core::ControlSocketPath();
 };
 
@@ -191,7 +193,8 @@ int Run(const RunOptions& o) {
                                         .wakeup_defer_ns = uint64_t{o.wakeup_defer_us} * 1000,
                                         .wakeup_hold_ns = o.wakeup_hold_us ? uint64_t{*o.wakeup_hold_us} * 1000
                                                                            : pconfig.slice_ns,
-                                        .standing_orders = !o.no_standing_orders});
+                                        .standing_orders = !o.no_standing_orders,
+                                        .order_max_wakeups = o.order_wakeups});
   if (!sched.ok()) return Fail(sched.status().message());
   auto transport = bpf::BpfTransport::Create(**sched);
   if (!transport.ok()) return Fail(transport.status().message());
@@ -469,6 +472,10 @@ int main(int argc, char** argv) {
   app.add_flag("--no-standing-orders", o.no_standing_orders,
                "every wakeup that finds no idle CPU waits for the policy's decision: the policy may not decide "
                "a task's next wakeups ahead (for comparison)");
+  app.add_option("--order-wakeups", o.order_wakeups,
+                 "the most wakeups one standing order may dispatch before the policy renews it")
+      ->check(CLI::Range(1u, static_cast<uint32_t>(QOSLAND_ORDER_MAX_WAKEUPS)))
+      ->capture_default_str();
   app.add_flag("--force-fallback", o.force_fallback,
                "BPF decides everything by its own deadline (for tests and benchmarks)");
   const std::string rules_help =

@@ -30,7 +30,7 @@
 // task is already queued, so the policy updates its accounting and may give
 // a new order, but PickNext must not return it for that event. An order
 // lasts for `wakeups` wakeups and `runtime_us` of CPU time (each capped by
-// the kernel side: 8 and 50 ms), and is void after exec, a change of nice,
+// the kernel side: 32 at most, 8 by default, and 50 ms), and is void after exec, a change of nice,
 // scheduling policy, affinity, name, cgroup or class, and while the kernel
 // side schedules alone. Each decision replaces the task's order (none:
 // withdrawn). A policy that gives none behaves as before.
@@ -111,7 +111,7 @@ struct StandingOrder {
   int64_t offset_ns = 0;    // deadline = max(the kernel side's clock + offset, floor_vtime)
   uint64_t floor_vtime = 0;
   uint64_t slice_ns = 0;    // 0: the scheduler's default slice
-  uint32_t wakeups = 0;     // wakeups it may dispatch (the kernel caps it at 8)
+  uint32_t wakeups = 0;     // wakeups it may dispatch (the kernel side caps it: 32 at most)
   uint32_t runtime_us = 0;  // CPU time it covers (the kernel caps it at 50 ms)
 };
 

@@ -123,7 +123,7 @@
 //    with the wakeup's credit and the budget of its latest class and
 //    criticality, on the kernel side's clock, which is never behind
 //    vtime_now (Decision::start = start). It lasts the kernel side's caps
-//    (8 wakeups, 50 ms of CPU). Ordered wakeups are charged like decided
+//    (32 wakeups at most, 8 by default, and 50 ms of CPU). Ordered wakeups are charged like decided
 //    ones (1.), so the class shares and the bound below hold: an order's
 //    key lies within the same [V - S, V + D*S + B] as a decision's.
 //
@@ -163,7 +163,7 @@ class QosPolicy final : public Policy {
   static constexpr double kWakeCredit = 0.25;  // slices, for any wakeup (2.)
   static constexpr double kOrderMinCri = 1.0;   // 8.
   static constexpr uint64_t kOrderHogSlices = 2;
-  static constexpr uint32_t kOrderWakeups = 8;
+  static constexpr uint32_t kOrderWakeups = 32;  // the kernel side's cap decides
   static constexpr uint32_t kOrderRuntimeUs = 50'000;
 
   explicit QosPolicy(const PolicyConfig& config);

@@ -103,18 +103,20 @@ def expect_no_fallback(c, stats, frames, what):
     take over. The one excuse is a blip while the guest stood still: CI once
     saw a single takeover of under 1 ms in a run where the frame producer's
     timer fired 103 ms late (the host had frozen the guest; user space could
-    not run, and the fallback did its job). So at most one takeover of at
-    most 5 ms, and only in a run whose timer fired later than half the stall
-    threshold: a guest that stood still that long leaves user space the
-    other half to be scheduled and read (CI's shapes scenario saw one 2 ms
-    takeover in a run whose timer fired 47 ms late, while the default
-    scheduler's runs in the same boot saw timers 20-30 ms late)."""
+    not run, and the fallback did its job). So at most one takeover, and only
+    in a run whose timer fired later than half the stall threshold: a guest
+    that stood still that long leaves user space the other half to be
+    scheduled and read (CI's shapes scenario saw one 2 ms takeover in a run
+    whose timer fired 47 ms late, while the default scheduler's runs in the
+    same boot saw timers 20-30 ms late). The takeover lasts until user space
+    runs again: at most 20 ms (on a slow AMD EPYC host's emulator, a 119 ms
+    stall of the guest was followed by a 13 ms takeover under vruntime)."""
     enters, ms = num(stats, "fallback_enters", 0), num(stats, "fallback_ms", 0)
     late_ms = num(frames, "max_timer_delay_us", 0) / 1000
     never = enters == 0 and ms == 0
-    blip = enters == 1 and ms <= 5 and late_ms > STALL_MS / 2
+    blip = enters == 1 and ms <= 20 and late_ms > STALL_MS / 2
     c.expect(never or blip,
-             f"{what}: BPF never had to schedule alone, or once for at most 5 ms while the guest stood still "
+             f"{what}: BPF never had to schedule alone, or once for at most 20 ms while the guest stood still "
              f"(fallback_enters={enters:.0f}, fallback_ms={ms:.0f}; the frame timer's latest firing: "
              f"{late_ms:.0f} ms late, half the stall threshold {STALL_MS / 2:.0f} ms)")
 

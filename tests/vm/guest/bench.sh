@@ -16,7 +16,8 @@
 # Schedulers: default (sched_ext off), each qosland policy, and qosland with
 # --force-fallback (BPF decides everything); on request also POLICY_nodefer
 # (--wakeup-defer-us 0: the scheduler preempts a waking task at once),
-# POLICY_noorders (--no-standing-orders), POLICY_deferUS (--wakeup-defer-us
+# POLICY_noorders (--no-standing-orders), POLICY_owN (--order-wakeups N,
+# e.g. qos_ow32), POLICY_deferUS (--wakeup-defer-us
 # US, e.g. qos_defer2000) and POLICY_holdUS (--wakeup-hold-us US, e.g.
 # qos_hold5000). For qosland, its own CPU time is read during each part (each
 # shape is a part of its own, shape_SHAPE), and its status lines around each
@@ -157,6 +158,7 @@ start_config() {
     bpf) QLOG=/tmp/bench.$1.log; start_qosland --force-fallback --stats-interval 1 ;;
     *_nodefer) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_nodefer}" --wakeup-defer-us 0 --stats-interval 1 ;;
     *_noorders) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_noorders}" --no-standing-orders --stats-interval 1 ;;
+    *_ow[0-9]*) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_ow*}" --order-wakeups "${1##*_ow}" --stats-interval 1 ;;
     *_defer[0-9]*) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_defer*}" --wakeup-defer-us "${1##*_defer}" --stats-interval 1 ;;
     *_hold[0-9]*) QLOG=/tmp/bench.$1.log; start_qosland --policy "${1%_hold*}" --wakeup-hold-us "${1##*_hold}" --stats-interval 1 ;;
     *) QLOG=/tmp/bench.$1.log; start_qosland --policy "$1" --stats-interval 1 ;;
