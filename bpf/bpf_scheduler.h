@@ -56,8 +56,12 @@ struct BpfOptions {
   // installed, every wakeup waits for a decision.
   bool standing_orders = true;
   // The most wakeups one standing order may dispatch before the policy
-  // renews it (at most QOSLAND_ORDER_MAX_WAKEUPS).
-  uint32_t order_max_wakeups = 8;
+  // renews it (at most QOSLAND_ORDER_MAX_WAKEUPS, 32). 32 rather than 8:
+  // an order that runs low wakes user space to renew it, and at 8 that
+  // was most of qosland's runs beside a fast chain; at 32, in one boot,
+  // qosland's CPU fell by a quarter to a half and the 240 Hz chain's
+  // misses by half (docs/benchmarks.md, "How long an order lasts").
+  uint32_t order_max_wakeups = 32;
 };
 
 struct ExitInfo {

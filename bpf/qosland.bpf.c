@@ -134,7 +134,7 @@ const volatile __u64 queued_ring_half = (1 << 18) / 2;
 const volatile bool standing_orders = true;
 /* --order-wakeups: the most wakeups one order may dispatch (at most
  * QOSLAND_ORDER_MAX_WAKEUPS). */
-const volatile __u32 order_max_wakeups = 8;
+const volatile __u32 order_max_wakeups = QOSLAND_ORDER_MAX_WAKEUPS;
 
 struct qosland_exit_info exit_info;
 /* Runnable tasks, all CPUs: one shared counter, read by every record (how

@@ -141,7 +141,8 @@ struct qosland_dispatch {
  * still goes to user space (QOSLAND_QF_ORDERED), without waking it.
  *
  * An order is spent after order_wakeups wakeups or order_runtime_us of CPU
- * time used under it, each at most the cap below. It is void (never
+ * time used under it, each at most the cap below (the CPU time cap is what
+ * bounds how stale an order's floor may get). It is void (never
  * applied) after exec, a change of scheduling policy, nice, uclamp,
  * affinity, name or cgroup (the task's identity is checked at every
  * wakeup against its identity at the record the order answers), once BPF

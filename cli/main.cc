@@ -86,7 +86,7 @@ struct RunOptions {
   std::optional<uint32_t> wakeup_hold_us;  // default: a slice
   bool force_fallback = false;
   bool no_standing_orders = false;
-  uint32_t order_wakeups = 8;
+  uint32_t order_wakeups = 32;  // see BpfOptions::order_max_wakeups
   std::string socket = core::ControlSocketPath();
 };
 

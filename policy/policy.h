@@ -30,7 +30,7 @@
 // task is already queued, so the policy updates its accounting and may give
 // a new order, but PickNext must not return it for that event. An order
 // lasts for `wakeups` wakeups and `runtime_us` of CPU time (each capped by
-// the kernel side: 32 at most, 8 by default, and 50 ms), and is void after exec, a change of nice,
+// the kernel side: 32 and 50 ms), and is void after exec, a change of nice,
 // scheduling policy, affinity, name, cgroup or class, and while the kernel
 // side schedules alone. Each decision replaces the task's order (none:
 // withdrawn). A policy that gives none behaves as before.

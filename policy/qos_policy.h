@@ -123,7 +123,7 @@
 //    with the wakeup's credit and the budget of its latest class and
 //    criticality, on the kernel side's clock, which is never behind
 //    vtime_now (Decision::start = start). It lasts the kernel side's caps
-//    (32 wakeups at most, 8 by default, and 50 ms of CPU). Ordered wakeups are charged like decided
+//    (32 wakeups and 50 ms of CPU). Ordered wakeups are charged like decided
 //    ones (1.), so the class shares and the bound below hold: an order's
 //    key lies within the same [V - S, V + D*S + B] as a decision's.
 //
