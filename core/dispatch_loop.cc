@@ -37,13 +37,6 @@ bool DispatchLoop::SendOrHold(const DispatchDecision& d) {
   return false;
 }
 
-namespace {
-StandingOrder ToWire(const policy::StandingOrder& o) {
-  return {.active = o.active, .cpu = o.cpu, .offset_ns = o.offset_ns, .floor_vtime = o.floor_vtime, .slice_ns = o.slice_ns,
-          .wakeups = o.wakeups, .runtime_us = o.runtime_us};
-}
-}  // namespace
-
 void DispatchLoop::CollectClasses() {
   if (!hints_) return;
   if (const uint64_t g = hints_->generation(); g != hints_generation_) {
@@ -215,7 +208,7 @@ int DispatchLoop::SendDecisions() {
     const policy::StandingOrder order = OrderFor(e, pd.order);
     const DispatchDecision d{.pid = e.pid, .cpu = pd.cpu, .cookie = e.cookie, .gen = e.gen,
                              .slice_ns = pd.slice_ns, .vtime = pd.vtime, .urgent = pd.urgent,
-                             .start = pd.start, .order = ToWire(order)};
+                             .start = pd.start, .order = order};
     e.has_order = order.active;  // the decision replaces any order the task had
     last_vtime_ = std::max(last_vtime_, pd.vtime);
     ++stats_.decisions;
@@ -232,7 +225,7 @@ int DispatchLoop::SendDecisions() {
     e.has_order = order.active;
     ++stats_.orders_sent;
     if (!SendOrHold({.kind = DispatchDecision::Kind::kOrderOnly, .pid = e.pid, .cookie = e.cookie, .gen = e.gen,
-                     .order = ToWire(order)})) {
+                     .order = order})) {
       break;
     }
     ++sent;

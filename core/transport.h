@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "policy/policy.h"
+
 namespace qosland::core {
 
 // A record from the kernel side.
@@ -46,18 +48,10 @@ struct QueuedTask {
   std::optional<uint16_t> uclamp_max = {};  // requested; nullopt: a kernel without uclamp
 };
 
-// A standing order for a task's next wakeups (bpf/qosland_wire.h,
-// "Standing orders"): the kernel side queues a wakeup that finds no idle
-// CPU at once, with the deadline K + offset_ns on its clock K.
-struct StandingOrder {
-  bool active = false;      // false: no order (with kOrderOnly: withdraw it)
-  int32_t cpu = -1;         // -1: any CPU
-  int64_t offset_ns = 0;
-  uint64_t floor_vtime = 0; // the deadline is never earlier than this
-  uint64_t slice_ns = 0;    // 0: the default slice
-  uint32_t wakeups = 0;     // 1..QOSLAND_ORDER_MAX_WAKEUPS
-  uint32_t runtime_us = 0;  // CPU time it covers, 1..QOSLAND_ORDER_MAX_RUNTIME_US
-};
+// A standing order for a task's next wakeups, as the policy gives it
+// (policy/policy.h; on the wire: bpf/qosland_wire.h, "Standing orders").
+// With kOrderOnly, an inactive one withdraws the task's order.
+using StandingOrder = policy::StandingOrder;
 
 // A decision for the kernel side.
 struct DispatchDecision {

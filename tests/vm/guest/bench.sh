@@ -122,15 +122,11 @@ p_hogs() {
   hog --threads "$HOGS" --seconds "$HALF" > /tmp/b.hog 2>&1
   say_file "${cfg}_alone" /tmp/b.hog
 }
-# p_shape SHAPE: the frame pipeline in that shape under 8 x nproc hogs, as
-# start_load and wait_load run the frames part (prefix CFG_shape_SHAPE).
+# p_shape SHAPE: the frame pipeline in that shape under 8 x nproc hogs
+# (prefix CFG_shape_SHAPE).
 p_shape() {
-  pre="${cfg}_shape_$1"
-  hog --threads "$HOGS" --seconds "$HALF" > "/tmp/$pre.hog" 2>&1 &
-  HOG_PID=$!
-  frame_pipeline --shape "$1" --seconds "$HALF" --loops-per-ms "$LOOPS_PER_MS" > "/tmp/$pre.frames" 2>&1 &
-  FRAMES_PID=$!
-  wait_load "$pre"
+  start_load "$HALF" "${cfg}_shape_$1" "$1"
+  wait_load "${cfg}_shape_$1"
 }
 # p_shape_idle SHAPE: the same shape on the idle machine (the baseline, under
 # the default scheduler only).

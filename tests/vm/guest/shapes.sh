@@ -14,12 +14,8 @@ D=${SHAPES_SECONDS:-5}
 
 # run_shape PREFIX SHAPE: the shape under hogs; lines PREFIX_<shape>_...
 run_shape() {
-  pre="$1_$2"
-  hog --threads "$HOGS" --seconds "$D" > "/tmp/$pre.hog" 2>&1 &
-  HOG_PID=$!
-  frame_pipeline --shape "$2" --seconds "$D" --loops-per-ms "$LOOPS_PER_MS" > "/tmp/$pre.frames" 2>&1 &
-  FRAMES_PID=$!
-  wait_load "$pre"
+  start_load "$D" "$1_$2" "$2"
+  wait_load "$1_$2"
 }
 
 for shape in $SHAPES; do run_shape default "$shape"; done
