@@ -730,10 +730,19 @@ static void fallback_enqueue(struct task_struct *p, struct task_ctx *tctx, u64 e
  * Stalled means: tasks wait for decisions, user space has shown no progress
  * (read no record, applied no decision, wrote no heartbeat) for stall_ns,
  * and either it was woken stall_ns ago and has not read since, or nothing
- * at all has happened for 10 x stall_ns (it read records, then stopped).
- * Records sent without a wakeup (lazy, see record_wakeup_flags) do not
- * start the clock: user space rightly sleeps on them while the CPUs have
- * decided work.
+ * at all has happened for 10 x stall_ns (it read records, then stopped, and
+ * the nudge below found the ring full).
+ *
+ * Records sent without a wakeup (lazy, see record_wakeup_flags; ordered,
+ * see ordered_record_flags) do not start the clock: user space rightly
+ * sleeps on them while the CPUs have decided work. But a task must not wait
+ * on a sleeping user space for long: once tasks have waited stall_ns with
+ * no progress and no wakeup sent, user space is nudged, and the clock
+ * starts there. (Without it, user space asleep on lazy records until its
+ * poll timeout was taken over after 10 x stall_ns, and the takeover, which
+ * sends no records, lasted until that timeout: 827 ms in a CI run on a
+ * slow emulator.) A takeover nudges user space too, so that one that was
+ * merely slow to wake takes back as soon as it runs.
  */
 /* While the kernel switches every task over (seconds in an emulator), user
  * space competes with the switch itself: no takeover in that time (a CI
@@ -764,13 +773,19 @@ static bool update_fallback(u64 now)
 		return fallback_on;
 	}
 	woken = wake_pending_ns;
-	if (nr_waiting > 0 && now > enabled_at_ns + STALL_GRACE_NS && now > last_progress_ns + stall_ns &&
-	    ((woken && now > woken + stall_ns) || now > last_progress_ns + 10 * stall_ns) &&
+	if (nr_waiting <= 0 || now <= enabled_at_ns + STALL_GRACE_NS || now <= last_progress_ns + stall_ns)
+		return false;
+	if (!woken && now <= last_progress_ns + 10 * stall_ns) {
+		nudge_user_space();  /* asleep on lazy records: wake it, the clock starts */
+		return false;
+	}
+	if (((woken && now > woken + stall_ns) || now > last_progress_ns + 10 * stall_ns) &&
 	    __sync_val_compare_and_swap(&fallback_on, 0ULL, 1ULL) == 0) {
 		fallback_entered_ns = now;
 		order_epoch++;  /* every standing order is void */
 		rescue_pending = 1;
 		STAT_ADD(nr_fallback_enters, 1);
+		nudge_user_space();
 	}
 	return fallback_on;
 }
@@ -986,21 +1001,25 @@ static void apply_order(struct task_struct *p, struct task_ctx *tctx, u64 enq_fl
 		scx_bpf_kick_cpu(dsq, SCX_KICK_IDLE);
 }
 
+/* Whether the order that dispatched a wakeup runs low (qosland_order_low):
+ * spent already, or nearly. */
+static bool order_runs_low(struct task_ctx *tctx)
+{
+	return !tctx->ord_valid || qosland_order_low(tctx->ord_wakeups, tctx->ord_runtime_left);
+}
+
 /*
  * The record of a wakeup an order dispatched: user space needs it for its
  * accounting, not to decide, so it is read with the next batch; but while
- * the order runs low (ORDER_RENEW_AT wakeups left, or spent), the record
- * wakes user space, which may renew the order before it runs out. A ring
- * half full wakes it too (see record_wakeup_flags).
+ * the order runs low, the record says so (QOSLAND_QF_ORDER_LOW) and wakes
+ * user space, which may renew the order before it runs out. A ring half
+ * full wakes it too (see record_wakeup_flags).
  */
-#define ORDER_RENEW_AT 2
-
 static u64 ordered_record_flags(struct task_ctx *tctx)
 {
 	u64 avail = bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA);
 
-	if (avail < queued_ring_half && tctx->ord_valid && tctx->ord_wakeups > ORDER_RENEW_AT &&
-	    tctx->ord_runtime_left > (s64)(QOSLAND_ORDER_MAX_RUNTIME_US * 1000ULL / 4))
+	if (avail < queued_ring_half && !order_runs_low(tctx))
 		return BPF_RB_NO_WAKEUP;
 	return avail ? BPF_RB_FORCE_WAKEUP : 0;
 }
@@ -1084,6 +1103,7 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->runtime_ns = tctx->runtime_acc;
 	rec->kind = QOSLAND_REC_QUEUED;
 	rec->flags = ((enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0) | (ordered ? QOSLAND_QF_ORDERED : 0) |
+		     (ordered && order_runs_low(tctx) ? QOSLAND_QF_ORDER_LOW : 0) |
 		     ((p->policy & 0xff) << QOSLAND_QF_POLICY_SHIFT) |
 		     (((u32)(p->static_prio - 120) & 0xff) << QOSLAND_QF_NICE_SHIFT) |
 		     ((uclamp_max_code(p) & 0xff) << QOSLAND_QF_UCLAMP_SHIFT);

@@ -48,6 +48,17 @@ static inline __u64 qosland_order_runtime_ns(__u32 asked_us)
 	return (__u64)us * 1000;
 }
 
+/* Whether an order that has just dispatched a wakeup runs low, with
+ * @wakeups_left wakeups and @runtime_left_ns of CPU left: at most
+ * QOSLAND_ORDER_RENEW_AT wakeups or a quarter of the CPU cap. Its record
+ * then carries QOSLAND_QF_ORDER_LOW and wakes user space, so that a policy
+ * renews it before it runs out. */
+#define QOSLAND_ORDER_RENEW_AT 2
+static inline int qosland_order_low(__u32 wakeups_left, __s64 runtime_left_ns)
+{
+	return wakeups_left <= QOSLAND_ORDER_RENEW_AT ||
+	       runtime_left_ns <= (__s64)(QOSLAND_ORDER_MAX_RUNTIME_US * 1000ULL / 4);
+}
 /* What a standing order is bound to: the task's name and cgroup (its
  * ident_hash), its exec count, scheduling policy, static priority (nice),
  * requested uclamp max and the size of its affinity mask. Any change makes

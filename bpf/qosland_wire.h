@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #endif
 
-#define QOSLAND_WIRE_VERSION 10
+#define QOSLAND_WIRE_VERSION 11
 
 /* "Run this task on any CPU": the decision goes to the shared DSQ. */
 #define QOSLAND_CPU_ANY (-1)
@@ -33,6 +33,8 @@ enum qosland_queued_flags {
 	QOSLAND_QF_WAKEUP = 1u << 0, /* became runnable by a wakeup (else: preempted or slice expired) */
 	QOSLAND_QF_ORDERED = 1u << 1, /* a wakeup BPF already dispatched by the task's standing
 	                                 order: no decision is wanted (see "Standing orders") */
+	QOSLAND_QF_ORDER_LOW = 1u << 2, /* with ORDERED: that order is spent or nearly
+	                                   (qosland_order_low); renew it if the task keeps one */
 };
 /* qosland_queued.flags also carries the task's scheduling policy (bits 8-15:
  * SCHED_NORMAL 0, SCHED_BATCH 3, SCHED_IDLE 5...), nice (bits 16-23, two's

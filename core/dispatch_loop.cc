@@ -132,6 +132,7 @@ void DispatchLoop::OnQueued(const QueuedTask& task) {
                       .prev_cpu = task.prev_cpu,
                       .wakeup = task.wakeup,
                       .ordered = task.ordered,
+                      .order_low = task.order_low,
                       .qos = ResolveClass(std::nullopt, e.hint_qos,
                                           ClassFromAttributes({.policy = task.sched_policy,
                                                                .nice = task.nice,

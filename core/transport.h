@@ -32,6 +32,8 @@ struct QueuedTask {
   // A wakeup the kernel side already dispatched by the task's standing
   // order (DispatchDecision::order): no decision is wanted.
   bool ordered = false;
+  // With ordered: that order is spent or nearly (QOSLAND_QF_ORDER_LOW).
+  bool order_low = false;
   // Signals, smoothed in BPF (see struct qosland_queued).
   uint64_t avg_runtime_ns = 0;
   uint64_t slept_ns = 0;

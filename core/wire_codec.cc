@@ -84,6 +84,7 @@ bool DecodeQueued(std::span<const std::byte> record, QueuedTask* out) {
   t.nr_cpus_allowed = QOSLAND_FIELD(r, nr_cpus_allowed);
   t.wakeup = (flags & QOSLAND_QF_WAKEUP) != 0;
   t.ordered = (flags & QOSLAND_QF_ORDERED) != 0;
+  t.order_low = t.ordered && (flags & QOSLAND_QF_ORDER_LOW) != 0;
   t.sched_policy = static_cast<uint8_t>(flags >> QOSLAND_QF_POLICY_SHIFT);
   t.nice = static_cast<int8_t>(static_cast<uint8_t>(flags >> QOSLAND_QF_NICE_SHIFT));
   if (const uint32_t u = (flags >> QOSLAND_QF_UCLAMP_SHIFT) & 0xff; u != 0) {

@@ -87,6 +87,9 @@ struct Runnable {
   // update the accounting, perhaps give a new order (PickOrder), but do not
   // pick the task for it.
   bool ordered = false;
+  // With ordered: that order is spent, or has few wakeups or little CPU
+  // time left. A policy that wants the task to keep an order renews it now.
+  bool order_low = false;
   QosClass qos = QosClass::kDefault;
 
   // Behaviour, smoothed over recent events by the kernel side:

@@ -78,15 +78,30 @@ void QosPolicy::OnRunnable(const Runnable& e) {
   t.order = OrderAfter(e, t, budget, std::max(R, kWakeCredit), next_charge);
   if (e.ordered) {
     // Queued already, by its order: renew it, change it or withdraw it.
-    if ((t.order.active || t.has_order) && !t.update_pending) {
+    if (!t.update_pending && OrderNeedsUpdate(t, e)) {
       t.update_pending = true;
       order_updates_.push_back(e.slot);
     }
-    t.has_order = t.order.active;
     return;
   }
-  t.has_order = t.order.active;
   queue_.Push(t.start + budget, e.slot);
+}
+
+bool QosPolicy::OrderNeedsUpdate(const TaskState& t, const Runnable& e) const {
+  const StandingOrder& want = t.order;
+  const StandingOrder& held = t.held;
+  if (want.active != held.active) return true;  // withdraw it, or give one
+  if (!want.active) return false;
+  if (e.order_low || want.cpu != held.cpu || want.slice_ns != held.slice_ns) return true;
+  // Where each lands at the policy's clock now: max(V + offset, floor).
+  const auto lands = [this](const StandingOrder& o) {
+    const uint64_t back = o.offset_ns < 0 ? static_cast<uint64_t>(-o.offset_ns) : 0;
+    const uint64_t on_clock = o.offset_ns >= 0 ? vtime_now_ + static_cast<uint64_t>(o.offset_ns)
+                                               : (vtime_now_ > back ? vtime_now_ - back : 0);
+    return std::max(on_clock, o.floor_vtime);
+  };
+  const uint64_t a = lands(want), b = lands(held);
+  return (a > b ? a - b : b - a) > config_.slice_ns / kOrderSlackPerSlice;
 }
 
 StandingOrder QosPolicy::OrderAfter(const Runnable& e, const TaskState& t, uint64_t budget,
@@ -118,6 +133,7 @@ bool QosPolicy::PickOrder(OrderUpdate* out) {
     TaskState& t = tasks_[slot];
     if (!t.update_pending) continue;  // the task exited since
     t.update_pending = false;
+    t.held = t.order;
     *out = OrderUpdate{.slot = slot, .order = t.order};
     return true;
   }
@@ -130,7 +146,8 @@ bool QosPolicy::PickNext(Decision* out) {
   KeyQueue::Item e;
   if (!queue_.Pop(&e)) return false;
   // 6. Slice: S.
-  const TaskState& t = tasks_[e.slot];
+  TaskState& t = tasks_[e.slot];
+  t.held = t.order;  // each decision replaces the task's order
   *out = Decision{.slot = e.slot, .cpu = kAnyCpu, .slice_ns = config_.slice_ns, .vtime = e.key,
                   .urgent = t.urgent, .start = t.start, .order = t.order};
   return true;

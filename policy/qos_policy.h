@@ -111,8 +111,12 @@
 //
 // 8. Standing orders (policy/policy.h). A task whose deadline puts it ahead
 //    of CPU-bound work anyway gets an order for its next wakeups with each
-//    decision, renewed at each wakeup the order dispatched: class default or
-//    above, and rooted (R = 1), latency-critical (effective criticality >=
+//    decision, replaced after a wakeup the order dispatched only when it must
+//    be (OrderNeedsUpdate): withdrawn, runs low (Runnable::order_low), or,
+//    at the policy's clock V, lands more than S / kOrderSlackPerSlice away
+//    from where the order it would give now lands (its floor or offset is
+//    behind): each replacement is a record the kernel side drains and
+//    applies. Who gets one: class default or above, and rooted (R = 1), latency-critical (effective criticality >=
 //    kOrderMinCri) or of a class above default; never utility or
 //    background, and never a task that runs like a hog (its activation, or
 //    its average one, reaches kOrderHogSlices slices): its order is then
@@ -125,7 +129,8 @@
 //    vtime_now (Decision::start = start). It lasts the kernel side's caps
 //    (32 wakeups and 50 ms of CPU). Ordered wakeups are charged like decided
 //    ones (1.), so the class shares and the bound below hold: an order's
-//    key lies within the same [V - S, V + D*S + B] as a decision's.
+//    key lies within the same [V - S, V + D*S + B] as a decision's, give
+//    or take the slack.
 //
 // Starvation bound. Every key lies in [V - S, V + D*S + B] (V = vtime_now,
 // D = kMaxDiscount, B = kMaxBudgetSlices * S), and V only grows. A waiting
@@ -165,6 +170,7 @@ class QosPolicy final : public Policy {
   static constexpr uint64_t kOrderHogSlices = 2;
   static constexpr uint32_t kOrderWakeups = 32;  // the kernel side's cap decides
   static constexpr uint32_t kOrderRuntimeUs = 50'000;
+  static constexpr uint64_t kOrderSlackPerSlice = 8;  // 8.: S / 8 either way at most
 
   explicit QosPolicy(const PolicyConfig& config);
 
@@ -195,7 +201,7 @@ class QosPolicy final : public Policy {
     bool urgent = false;  // 7.
     uint64_t activation_ns = 0;  // CPU since it last woke, as far as events tell
     StandingOrder order = {};    // 8.: what its next decision or update carries
-    bool has_order = false;      // the latest order it was given is active
+    StandingOrder held = {};     // 8.: the latest order it was given (decision or update)
     bool update_pending = false; // in order_updates_
   };
 
@@ -203,6 +209,8 @@ class QosPolicy final : public Policy {
   // next_charge: what an average activation adds to its vruntime (1.).
   StandingOrder OrderAfter(const Runnable& e, const TaskState& t, uint64_t budget, double credit_slices,
                            uint64_t next_charge) const;
+  // 8.: whether the order the task holds must be replaced after ordered event e.
+  bool OrderNeedsUpdate(const TaskState& t, const Runnable& e) const;
 
   PolicyConfig config_;
   std::vector<TaskState> tasks_;  // per slot

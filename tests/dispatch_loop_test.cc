@@ -407,19 +407,21 @@ TEST(DispatchLoopTest, NoStaleBurstAfterAFallback) {
 
 // Standing orders (policy/policy.h): a rooted frame thread's record, as
 // the kernel side sends it.
-QueuedTask FrameRec(int32_t pid, uint64_t cookie, uint64_t gen, bool ordered = false) {
+QueuedTask FrameRec(int32_t pid, uint64_t cookie, uint64_t gen, bool ordered = false, bool order_low = false) {
   QueuedTask t = Rec(pid, cookie, gen, 2'000'000);
   t.avg_runtime_ns = 2'000'000;
   t.wake_freq_hz = 120;
   t.block_freq_hz = 60;
   t.rooted = 1024;
   t.ordered = ordered;
+  t.order_low = order_low;
   return t;
 }
 
 // Checks the round trip of an order through the loop: the decision carries
-// it with its start; a wakeup the order queued gets no decision, and the
-// renewal goes out alone, answering that wakeup's record.
+// it with its start; a wakeup the order queued gets no decision, and once
+// the kernel side says the order runs low, the renewal goes out alone,
+// answering that wakeup's record.
 TEST(DispatchLoopTest, OrderedWakeupGetsARenewalNotADecision) {
   FakeTransport transport;
   policy::QosPolicy policy({.nr_cpus = 2, .max_tasks = 8, .slice_ns = 5'000'000});
@@ -432,7 +434,7 @@ TEST(DispatchLoopTest, OrderedWakeupGetsARenewalNotADecision) {
   EXPECT_EQ(sent[0].kind, DispatchDecision::Kind::kDispatch);
   EXPECT_TRUE(sent[0].order.active);
   EXPECT_LE(sent[0].start, sent[0].vtime);
-  transport.Push(FrameRec(90, 9, 2, /*ordered=*/true));
+  transport.Push(FrameRec(90, 9, 2, /*ordered=*/true, /*order_low=*/true));
   loop.RunOnce(0);
   sent = transport.TakeSent();
   ASSERT_EQ(sent.size(), 1u);

@@ -60,7 +60,10 @@ class PolicyDriver {
         SetOrder(d.slot, d.order);  // each decision replaces the order
       }
       policy::OrderUpdate u;
-      while (p_.PickOrder(&u)) SetOrder(u.slot, u.order);
+      while (p_.PickOrder(&u)) {
+        SetOrder(u.slot, u.order);
+        ++order_updates_;
+      }
       if (dsq_.empty()) {  // idle: jump to the next wakeup
         uint64_t next = end_ns;
         for (const SimTask& t : tasks_) if (t.period_ns && !t.queued) next = std::min(next, t.next_wake_ns);
@@ -92,6 +95,8 @@ class PolicyDriver {
   const std::vector<SimTask>& tasks() const { return tasks_; }
   uint64_t now_ns() const { return now_ns_; }
   uint64_t clock() const { return clock_; }
+  uint64_t orders_applied() const { return orders_applied_; }  // wakeups orders queued
+  uint64_t order_updates() const { return order_updates_; }    // PickOrder's updates
   // Called before an order queues a wakeup, with the event the policy will
   // get and the key the order gives it.
   std::function<void(const policy::Runnable&, uint64_t key)> on_order;
@@ -127,24 +132,31 @@ class PolicyDriver {
     t.queued = true;
     t.waiting_since = now_ns_;
     const bool periodic = t.period_ns != 0;
+    uint64_t key = 0;
+    bool low = false;
+    if (ordered) {
+      Order& o = orders_[s];
+      key = qosland_order_vtime(clock_, o.o.offset_ns, o.o.floor_vtime);
+      if (--o.wakeups_left == 0) o.o.active = false;
+      low = !o.o.active || qosland_order_low(o.wakeups_left, o.runtime_left);
+    }
     const policy::Runnable e{.slot = s,
                    .now_ns = now_ns_,
                    .runtime_ns = runtime_ns,
                    .weight = t.weight,
                    .wakeup = wakeup,
                    .ordered = ordered,
+                   .order_low = low,
                    .qos = t.qos,
                    .avg_runtime_ns = periodic ? t.burst_ns : 5'000'000,
                    .block_freq_hz = periodic ? static_cast<uint32_t>(1'000'000'000 / t.period_ns) : 0,
                    .nr_runnable = static_cast<uint32_t>(CountRunnable()),
                    .rooted = periodic ? 1.0 : 0.0};  // a timer wakes periodic tasks
     if (ordered) {
-      Order& o = orders_[s];
-      const uint64_t key = qosland_order_vtime(clock_, o.o.offset_ns, o.o.floor_vtime);
       if (on_order) on_order(e, key);
-      dsq_.insert({key, seq_++, s, o.o.slice_ns, 0});
-      if (--o.wakeups_left == 0) o.o.active = false;
+      dsq_.insert({key, seq_++, s, orders_[s].o.slice_ns, 0});
       ++t.ordered;
+      ++orders_applied_;
     }
     p_.OnRunnable(e);
   }
@@ -163,6 +175,8 @@ class PolicyDriver {
   std::set<std::tuple<uint64_t, uint64_t, policy::TaskSlot, uint64_t, uint64_t>> dsq_;
   uint64_t clock_ = 0;
   uint64_t seq_ = 0;
+  uint64_t orders_applied_ = 0;
+  uint64_t order_updates_ = 0;
   uint64_t now_ns_ = 0;
 };
 

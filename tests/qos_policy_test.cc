@@ -384,7 +384,7 @@ TEST(QosPolicyTest, OrdersOnlyForTasksAheadOfHogsAnyway) {
 }
 
 // Checks that a wakeup an order queued is not picked again, and that the
-// policy renews the order for the next wakeups instead.
+// policy renews the order once the kernel side says it runs low.
 TEST(QosPolicyTest, OrderedWakeupIsNotPickedButRenewed) {
   QosPolicy p = Make(1, 4);
   p.OnTaskNew({.slot = 0});
@@ -394,6 +394,7 @@ TEST(QosPolicyTest, OrderedWakeupIsNotPickedButRenewed) {
   ASSERT_TRUE(d.order.active);
   Runnable again = Rooted(ChainMember(0));
   again.ordered = true;
+  again.order_low = true;
   again.now_ns = 16 * kMs;
   p.OnRunnable(again);
   EXPECT_EQ(p.nr_queued(), 0u);
@@ -413,6 +414,7 @@ TEST(QosPolicyTest, TaskThatTurnsIntoAHogLosesItsOrder) {
   p.OnTaskNew({.slot = 0});
   Runnable wake = Rooted(ChainMember(0));
   wake.ordered = true;
+  wake.order_low = true;
   p.OnRunnable(wake);
   OrderUpdate u;
   ASSERT_TRUE(p.PickOrder(&u));
@@ -440,10 +442,13 @@ TEST(QosPolicyTest, TaskThatTurnsIntoAHogLosesItsOrder) {
 
 // Checks the kernel clock's contract in the model of tests/policy_driver.h:
 // an order lands where the policy's own decision at that wakeup would, or
-// later (never ahead of work the policy queued with an earlier deadline
-// beyond what the offset says); and with orders the frame thread keeps its
-// bound among hogs while nearly all its wakeups go through orders.
-TEST(QosPolicyTest, OrdersLandNoEarlierThanTheDecisionWould) {
+// later, give or take the slack of an order the policy did not replace
+// (QosPolicy, 8.: its floor moves on with each run, and a held order's
+// floor falls behind by up to S / 8 before it is replaced); and with
+// orders the frame thread keeps its bound among hogs while nearly all its
+// wakeups go through orders, which are replaced only when they must be.
+TEST(QosPolicyTest, OrdersLandWhereTheDecisionWouldWithinTheSlack) {
+  const uint64_t slack = kSlice / QosPolicy::kOrderSlackPerSlice;
   QosPolicy p = Make();
   std::vector<SimTask> tasks(16, SimTask{});
   tasks.push_back(SimTask{.period_ns = 16'666'667, .burst_ns = 2 * kMs});
@@ -459,12 +464,13 @@ TEST(QosPolicyTest, OrdersLandNoEarlierThanTheDecisionWould) {
     }
     ASSERT_EQ(d.slot, e.slot);
     // The kernel clock is never behind the policy's: the order is no
-    // earlier than the decision, and later only by the clock's lead.
-    EXPECT_GE(key, d.vtime) << "K=" << drv.clock() << " V=" << p.vtime_now();
+    // earlier than the decision, less the slack.
+    EXPECT_GE(key + slack, d.vtime) << "K=" << drv.clock() << " V=" << p.vtime_now();
     // Once its lag is steady (behind the clock by its credit), later only
-    // by the kernel clock's lead over the policy's.
-    if (e.now_ns > 1'000 * kMs) {
-      EXPECT_LE(key - d.vtime, drv.clock() - std::min(drv.clock(), p.vtime_now()) + 1);
+    // by the kernel clock's lead over the policy's, and the slack of an
+    // order not replaced (QosPolicy, 8.).
+    if (e.now_ns > 1'000 * kMs && key >= d.vtime) {
+      EXPECT_LE(key - d.vtime, drv.clock() - std::min(drv.clock(), p.vtime_now()) + slack + 1);
     }
     ++checked;
   };
@@ -472,6 +478,12 @@ TEST(QosPolicyTest, OrdersLandNoEarlierThanTheDecisionWould) {
   const SimTask& frame = drv.tasks().back();
   EXPECT_GT(checked, 500);
   EXPECT_GT(frame.ordered, frame.runs * 9 / 10);
+  // Orders are replaced only when they must be: here when the floor falls
+  // behind by the slack (its vruntime moves 0.5 ms a run, the policy's
+  // clock hardly: every second wakeup), not at each wakeup (each
+  // replacement is a record the kernel side drains).
+  EXPECT_LT(drv.order_updates(), drv.orders_applied() / 2)
+      << drv.order_updates() << " updates for " << drv.orders_applied() << " ordered wakeups";
   EXPECT_LT(frame.max_wait_ns, 16 * kMs) << "max wait " << frame.max_wait_ns / 1000 << " us";
 }
 

@@ -172,6 +172,11 @@ TEST(WireCodecTest, DecodesAnOrderedWakeup) {
   ASSERT_TRUE(t.has_value());
   EXPECT_TRUE(t->wakeup);
   EXPECT_TRUE(t->ordered);
+  EXPECT_FALSE(t->order_low);
+  w.flags = QOSLAND_QF_WAKEUP | QOSLAND_QF_ORDERED | QOSLAND_QF_ORDER_LOW;
+  EXPECT_TRUE(DecodeQueued(Bytes(w))->order_low);
+  w.flags = QOSLAND_QF_WAKEUP | QOSLAND_QF_ORDER_LOW;  // only an ordered wakeup's order runs low
+  EXPECT_FALSE(DecodeQueued(Bytes(w))->order_low);
   w.flags = QOSLAND_QF_WAKEUP;
   EXPECT_FALSE(DecodeQueued(Bytes(w))->ordered);
 }
