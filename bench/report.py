@@ -154,6 +154,7 @@ def shape_figures(tagged, facts, pre, cfg=None, part=None):
     if cfg and cfg != "default" and part:
         g = lambda tag: tagged.get(f"{cfg}_{part}_{tag}", {})  # noqa: E731
         out["qosland_cpu_pct"] = num(g("qosland"), "cpu_pct", -1)
+        out["qosland_sys_pct"] = num(g("qosland"), "sys_pct", -1)  # of which in the kernel
         share, du, db = user_share_between(g("stats_before"), g("stats_after"))
         out["user_share"], out["user_dispatches"], out["bpf_dispatches"] = share, du, db
     return out

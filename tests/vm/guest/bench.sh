@@ -75,6 +75,7 @@ part() {
   if [ -n "$QPID" ]; then
     n0=$(nr_stats_lines)
     c0=$(qosland_ticks)
+    s0=$(qosland_sys_ticks)
   fi
   t0=$(now_ms)
   "$@"
@@ -82,10 +83,11 @@ part() {
     sleep 1.1  # one more status line, covering the end of the part
     t1=$(now_ms)
     c1=$(qosland_ticks)
+    s1=$(qosland_sys_ticks)
     n1=$(nr_stats_lines)
     ms=$((t1 - t0))
     [ "$ms" -gt 0 ] || ms=1
-    say "${cfg}_${name}_qosland: cpu_pct=$(( (c1 - c0) * 10 * 100 / ms )).$(( (c1 - c0) * 10 * 1000 / ms % 10 )) ms=$ms"
+    say "${cfg}_${name}_qosland: cpu_pct=$(( (c1 - c0) * 10 * 100 / ms )).$(( (c1 - c0) * 10 * 1000 / ms % 10 )) sys_pct=$(( (s1 - s0) * 10 * 100 / ms )).$(( (s1 - s0) * 10 * 1000 / ms % 10 )) ms=$ms"
     say "${cfg}_${name}_stats_before: $(stats_line "$n0")"
     say "${cfg}_${name}_stats_after: $(stats_line "$n1")"
   fi

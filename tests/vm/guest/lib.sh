@@ -52,6 +52,9 @@ stop_qosland() {
 
 # CPU time qosland has used so far, in clock ticks (utime + stime; 100 per s).
 qosland_ticks() { awk '{ print $14 + $15 }' "/proc/$QPID/stat" 2>/dev/null || echo 0; }
+# Of which in the kernel (stime): system calls, and the sched_ext callbacks
+# that run in its context (a CPU it leaves drains the decisions it sent).
+qosland_sys_ticks() { awk '{ print $15 }' "/proc/$QPID/stat" 2>/dev/null || echo 0; }
 
 # The n-th "stats:" line of qosland's log, without the prefix (n >= 1).
 stats_line() {
