@@ -218,6 +218,38 @@ def shapes_table(setup, shapes):
     return lines
 
 
+def shape_targets(setup, shapes, cfg="qos"):
+    """Issue 18's targets per shape for one scheduler (Markdown lines):
+    misses at most the idle machine's plus 2% of ticks and --force-fallback's
+    plus 1%, p99 at most 1.5 x the idle machine's, and the hogs at least the
+    default scheduler's x (1 - the chain's share of the machine - 0.03)."""
+    nproc = float(setup.get("nproc", 0) or 0)
+    lines = []
+    for shape, row in shapes.items():
+        f, idle, bpf = row.get(cfg), row.get("idle"), row.get("bpf")
+        if not f or not idle:
+            continue
+        checks = []
+        pct = lambda x: 100.0 * x["missed"] / x["ticks"] if x.get("ticks") else None  # noqa: E731
+        if pct(f) is not None and pct(idle) is not None:
+            checks.append((f"missed {pct(f):.1f}% <= idle {pct(idle):.1f}% + 2", pct(f) <= pct(idle) + 2))
+        if bpf and pct(bpf) is not None and pct(f) is not None:
+            checks.append((f"<= BPF {pct(bpf):.1f}% + 1", pct(f) <= pct(bpf) + 1))
+        if idle.get("p99_ms"):
+            checks.append((f"p99 {f['p99_ms']:.1f} <= 1.5 x {idle['p99_ms']:.1f} ms", f["p99_ms"] <= 1.5 * idle["p99_ms"]))
+        hod = f.get("hog_over_default")
+        if hod is not None and nproc > 0 and f.get("chain_cpu_pct", -1) >= 0:
+            want = 1 - f["chain_cpu_pct"] / 100 / nproc - 0.03
+            checks.append((f"hogs {hod:.2f} >= {want:.2f}", hod >= want))
+        if checks:
+            met = sum(ok for _, ok in checks)
+            lines.append(f"- {shape}: {met} of {len(checks)} met; "
+                         + "; ".join(f"{text} ({'met' if ok else 'NOT met'})" for text, ok in checks))
+    if lines:
+        lines = ["", f"Targets per shape (issue 18), {label(cfg)}:"] + lines
+    return lines
+
+
 def ratio(a, b):
     return a / b if b else float("nan")
 
@@ -309,7 +341,7 @@ def table(name, setup, runs, shapes=None):
                 lines.pop()
                 lines.pop()
     if shapes:
-        lines += ([] if lines[-1] == "" else [""]) + shapes_table(setup, shapes)
+        lines += ([] if lines[-1] == "" else [""]) + shapes_table(setup, shapes) + shape_targets(setup, shapes)
     return lines
 
 
