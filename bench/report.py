@@ -230,11 +230,11 @@ def shape_targets(setup, shapes, cfg="qos"):
         if not f or not idle:
             continue
         checks = []
-        pct = lambda x: 100.0 * x["missed"] / x["ticks"] if x.get("ticks") else None  # noqa: E731
-        if pct(f) is not None and pct(idle) is not None:
-            checks.append((f"missed {pct(f):.1f}% <= idle {pct(idle):.1f}% + 2", pct(f) <= pct(idle) + 2))
-        if bpf and pct(bpf) is not None and pct(f) is not None:
-            checks.append((f"<= BPF {pct(bpf):.1f}% + 1", pct(f) <= pct(bpf) + 1))
+        m, mi, mb = (x.get("missed_pct") if x else None for x in (f, idle, bpf))
+        if m is not None and mi is not None:
+            checks.append((f"missed {m:.1f}% <= idle {mi:.1f}% + 2", m <= mi + 2))
+        if m is not None and mb is not None:
+            checks.append((f"<= BPF {mb:.1f}% + 1", m <= mb + 1))
         if idle.get("p99_ms"):
             checks.append((f"p99 {f['p99_ms']:.1f} <= 1.5 x {idle['p99_ms']:.1f} ms", f["p99_ms"] <= 1.5 * idle["p99_ms"]))
         hod = f.get("hog_over_default")

@@ -1015,11 +1015,11 @@ static bool order_runs_low(struct task_ctx *tctx)
  * user space, which may renew the order before it runs out. A ring half
  * full wakes it too (see record_wakeup_flags).
  */
-static u64 ordered_record_flags(struct task_ctx *tctx)
+static u64 ordered_record_flags(bool low)
 {
 	u64 avail = bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA);
 
-	if (avail < queued_ring_half && !order_runs_low(tctx))
+	if (avail < queued_ring_half && !low)
 		return BPF_RB_NO_WAKEUP;
 	return avail ? BPF_RB_FORCE_WAKEUP : 0;
 }
@@ -1029,7 +1029,7 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	struct qosland_queued *rec;
 	struct task_ctx *tctx;
 	u64 rb_flags, now;
-	bool ordered = false;
+	bool ordered = false, order_low;
 	u32 ihash = 0, ident = 0;
 
 	if (is_usersched(p)) {
@@ -1067,7 +1067,8 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 			ordered = true;
 		}
 	}
-	rb_flags = !tctx ? 0 : ordered ? ordered_record_flags(tctx) : record_wakeup_flags(tctx, enq_flags, now);
+	order_low = ordered && order_runs_low(tctx);
+	rb_flags = !tctx ? 0 : ordered ? ordered_record_flags(order_low) : record_wakeup_flags(tctx, enq_flags, now);
 	rec = tctx ? bpf_ringbuf_reserve(&queued, sizeof(*rec), 0) : NULL;
 	if (!rec && ordered) {
 		/* Dispatched already (and counted); its CPU time goes with its
@@ -1103,7 +1104,7 @@ void QOSLAND_OPS(qosland_enqueue, struct task_struct *p, u64 enq_flags)
 	rec->runtime_ns = tctx->runtime_acc;
 	rec->kind = QOSLAND_REC_QUEUED;
 	rec->flags = ((enq_flags & SCX_ENQ_WAKEUP) ? QOSLAND_QF_WAKEUP : 0) | (ordered ? QOSLAND_QF_ORDERED : 0) |
-		     (ordered && order_runs_low(tctx) ? QOSLAND_QF_ORDER_LOW : 0) |
+		     (order_low ? QOSLAND_QF_ORDER_LOW : 0) |
 		     ((p->policy & 0xff) << QOSLAND_QF_POLICY_SHIFT) |
 		     (((u32)(p->static_prio - 120) & 0xff) << QOSLAND_QF_NICE_SHIFT) |
 		     ((uclamp_max_code(p) & 0xff) << QOSLAND_QF_UCLAMP_SHIFT);

@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "bpf/qosland_orders.h"
+
 namespace qosland::policy {
 QosPolicy::QosPolicy(const PolicyConfig& config)
     : config_(config), tasks_(config.max_tasks), queue_(config.max_tasks) {
@@ -93,14 +95,9 @@ bool QosPolicy::OrderNeedsUpdate(const TaskState& t, const Runnable& e) const {
   if (want.active != held.active) return true;  // withdraw it, or give one
   if (!want.active) return false;
   if (e.order_low || want.cpu != held.cpu || want.slice_ns != held.slice_ns) return true;
-  // Where each lands at the policy's clock now: max(V + offset, floor).
-  const auto lands = [this](const StandingOrder& o) {
-    const uint64_t back = o.offset_ns < 0 ? static_cast<uint64_t>(-o.offset_ns) : 0;
-    const uint64_t on_clock = o.offset_ns >= 0 ? vtime_now_ + static_cast<uint64_t>(o.offset_ns)
-                                               : (vtime_now_ > back ? vtime_now_ - back : 0);
-    return std::max(on_clock, o.floor_vtime);
-  };
-  const uint64_t a = lands(want), b = lands(held);
+  // Where each lands at the policy's clock now, as the kernel side places it.
+  const uint64_t a = qosland_order_vtime(vtime_now_, want.offset_ns, want.floor_vtime);
+  const uint64_t b = qosland_order_vtime(vtime_now_, held.offset_ns, held.floor_vtime);
   return (a > b ? a - b : b - a) > config_.slice_ns / kOrderSlackPerSlice;
 }
 

@@ -116,8 +116,8 @@
 //    at the policy's clock V, lands more than S / kOrderSlackPerSlice away
 //    from where the order it would give now lands (its floor or offset is
 //    behind): each replacement is a record the kernel side drains and
-//    applies. Who gets one: class default or above, and rooted (R = 1), latency-critical (effective criticality >=
-//    kOrderMinCri) or of a class above default; never utility or
+//    applies. Who gets one: class default or above, and rooted (R = 1),
+//    latency-critical (effective criticality >= kOrderMinCri) or of a class above default; never utility or
 //    background, and never a task that runs like a hog (its activation, or
 //    its average one, reaches kOrderHogSlices slices): its order is then
 //    withdrawn. The order's deadline is the one a decision at its next
